@@ -1,1 +1,29 @@
-"""study."""
+"""Studies: run plans, the SQLite result store, executors (local, process pool, Ray) and
+reading a stored study back.
+
+``run_study(config, out_dir)`` trains every planned run not yet stored complete;
+``open_study(out_dir)`` returns the stored runs as :class:`StudyData` (``score_table()``,
+``baselines()``, ``categories()``).
+"""
+
+from taskaffinity.study._data import StudyData, open_study, study_status
+from taskaffinity.study._executors import PoolExecutor, SequentialExecutor, safe_run
+from taskaffinity.study._plan import plan_groups, plan_runs
+from taskaffinity.study._store import ResultStore
+from taskaffinity.study._study import STORE_NAME, StudySummary, make_backend, run_study
+
+__all__ = [
+    "STORE_NAME",
+    "PoolExecutor",
+    "ResultStore",
+    "SequentialExecutor",
+    "StudyData",
+    "StudySummary",
+    "make_backend",
+    "open_study",
+    "plan_groups",
+    "plan_runs",
+    "run_study",
+    "safe_run",
+    "study_status",
+]

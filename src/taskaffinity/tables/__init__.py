@@ -1,1 +1,30 @@
-"""tables."""
+"""Score tables from outside: importers (Standley et al. 2020, MTG-Net of Song et al. 2022,
+long CSV), the higher-order approximation (HOA) and the surrogate model of Li, Nguyen and
+Zhang (2023) that predict unmeasured groups, and small conversions.
+"""
+
+from taskaffinity.tables._csv import read_long_csv, write_long_csv
+from taskaffinity.tables._hoa import hoa, pair_scores
+from taskaffinity.tables._mtgnet import read_matrix, read_mtgnet
+from taskaffinity.tables._standley import STANDLEY_TASKS, read_standley
+from taskaffinity.tables._subset import pairwise_table, sample_groups, take_rows
+from taskaffinity.tables._surrogate import Surrogate, all_groups
+from taskaffinity.tables._surrogate_study import summarize_study, surrogate_study
+
+__all__ = [
+    "STANDLEY_TASKS",
+    "Surrogate",
+    "all_groups",
+    "hoa",
+    "pair_scores",
+    "pairwise_table",
+    "read_long_csv",
+    "read_matrix",
+    "read_mtgnet",
+    "read_standley",
+    "sample_groups",
+    "summarize_study",
+    "surrogate_study",
+    "take_rows",
+    "write_long_csv",
+]

@@ -1,0 +1,157 @@
+"""Judge estimators against a study's measured gain matrix.
+
+``compare_estimators(study)`` runs every registered estimator (or the named ones) on the
+study's suite with the study's backend and first seed, and scores each estimate with
+:func:`taskaffinity.analysis.evaluate_affinity` against the gain matrix of the measured
+singles and pairs: Spearman (overall and per target), top-1 best-partner accuracy, regret
+of the grouping chosen from the estimate, and cost as a fraction of the brute-force
+singles+pairs grid of that seed. Estimates are cached in ``DIR/estimates/<method>.json``
+under a key of everything they depend on, so a second call only re-scores.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from taskaffinity.affinity._base import Budget, available, get_estimator
+from taskaffinity.errors import InputError
+from taskaffinity.types import AffinityMatrix, Cost
+
+__all__ = ["TARGET", "compare_estimators", "grid_cost", "load_affinity", "run_estimator"]
+
+#: The bar of issue 4: Spearman >= 0.8, zero regret, at most 10% of the brute-force cost.
+TARGET = {"spearman": 0.8, "regret": 0.0, "cost_fraction": 0.10}
+
+
+def grid_cost(study: Any, seed: int) -> Cost | None:
+    """Summed cost of the complete single-task and pair runs of ``seed`` (None if none)."""
+    runs = [r for r in study.complete if r.seed == seed and len(r.tasks) <= 2]
+    if not runs:
+        return None
+    total = Cost()
+    for r in runs:
+        total = total + r.cost
+    return total
+
+
+def _key(method: str, params: dict, backend: Any, suite: Any, budget: Budget) -> str:
+    cfg = backend.config.to_dict() if hasattr(backend.config, "to_dict") else backend.config
+    payload = json.dumps(
+        [method, params, getattr(backend, "name", ""), cfg, suite.fingerprint,
+         budget.seed, budget.max_steps],
+        sort_keys=True, default=str,
+    )  # fmt: skip
+    return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+
+def load_affinity(data: dict[str, Any]) -> AffinityMatrix:
+    """An AffinityMatrix from its ``to_dict()`` JSON form."""
+    cost = data.get("cost", {})
+    values = np.array([[np.nan if v is None else v for v in row] for row in data["values"]])
+    return AffinityMatrix(
+        tasks=tuple(data["tasks"]),
+        values=values.astype(float),
+        method=data["method"],
+        cost=Cost(cost.get("seconds", 0.0), cost.get("steps", 0), cost.get("examples", 0)),
+        cost_fraction=cost.get("fraction"),
+        params=data.get("params", {}),
+    )
+
+
+def run_estimator(
+    method: str,
+    suite: Any,
+    backend: Any,
+    budget: Budget,
+    *,
+    cache_dir: Path | None = None,
+    params: dict[str, Any] | None = None,
+    force: bool = False,
+) -> tuple[AffinityMatrix, Any]:
+    """Run (or reuse from ``cache_dir``) one estimator; returns the matrix and the
+    estimator object (None when reused from the cache)."""
+    est = get_estimator(method, **(params or {}))
+    key = _key(method, est.get_params(), backend, suite, budget)
+    path = cache_dir / f"{method}.json" if cache_dir else None
+    if path is not None and path.is_file() and not force:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("key") == key:
+            aff = load_affinity(data)
+            return _with_fraction(aff, budget), None
+    aff = est.estimate(suite, backend, budget)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps({**aff.to_dict(), "key": key}, indent=1), encoding="utf-8")
+        if hasattr(est, "result_"):
+            est.result_.to_csv(path.with_name(f"{method}_instances.csv"))
+            est.grouping_.to_csv(path.with_name(f"{method}_groups.csv"))
+    return aff, est
+
+
+def _with_fraction(aff: AffinityMatrix, budget: Budget) -> AffinityMatrix:
+    from taskaffinity.affinity._base import cost_fraction
+
+    return AffinityMatrix(
+        aff.tasks, aff.values, aff.method, aff.cost, cost_fraction(aff.cost, budget.reference),
+        aff.params,
+    )  # fmt: skip
+
+
+def compare_estimators(
+    study: Any,
+    methods: list[str] | None = None,
+    *,
+    max_steps: int | None = None,
+    force: bool = False,
+    progress: Any = None,
+) -> tuple[list[dict[str, Any]], dict[str, AffinityMatrix], Any]:
+    """Run and score estimators on a stored study whose singles and pairs are measured.
+
+    Returns ``(rows, matrices, truth)``: one row per method with ``method, spearman, top1,
+    regret, cost_fraction`` plus ``kendall, topk, per_target`` (Spearman per target),
+    ``seconds, steps, chosen_groups, best_groups, meets_target``; the AffinityMatrix per
+    method; and the measured GainMatrix.
+    """
+    from taskaffinity.analysis import evaluate_affinity, gain_matrix
+    from taskaffinity.study import make_backend
+
+    suite = study.suite
+    truth = gain_matrix(study.score_table())
+    order = [truth.tasks.index(t) for t in suite.names]
+    values = truth.values[np.ix_(order, order)]
+    if np.isnan(values).any():
+        raise InputError("the study has unmeasured singles or pairs; run its pairs plan first")
+    truth = type(truth)(tuple(suite.names), values, truth.higher_is_better)
+    seed = study.config.seeds[0]
+    budget = Budget(seed=seed, max_steps=max_steps, reference=grid_cost(study, seed))
+    backend = make_backend(study.config)
+    rows, matrices = [], {}
+    for method in methods or available():
+        if progress:
+            progress(method)
+        aff, _ = run_estimator(
+            method, suite, backend, budget, cache_dir=Path(study.path) / "estimates", force=force
+        )
+        ev = evaluate_affinity(aff, truth)
+        frac = aff.cost_fraction
+        meets = bool(
+            np.isfinite(ev["spearman"]) and ev["spearman"] >= TARGET["spearman"]
+            and abs(ev["regret"]) <= 1e-12 and frac is not None
+            and frac <= TARGET["cost_fraction"]
+        )  # fmt: skip
+        rows.append({
+            "method": method, "spearman": ev["spearman"], "top1": ev["top1"],
+            "regret": ev["regret"], "cost_fraction": frac, "kendall": ev["kendall"],
+            "topk": ev["topk"], "k": ev["k"],
+            "per_target": {t: v["spearman"] for t, v in ev["per_target"].items()},
+            "seconds": aff.cost.seconds, "steps": aff.cost.steps,
+            "chosen_groups": ev.get("chosen_groups"), "best_groups": ev.get("best_groups"),
+            "meets_target": meets,
+        })  # fmt: skip
+        matrices[method] = aff
+    return rows, matrices, truth

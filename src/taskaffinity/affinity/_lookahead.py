@@ -1,0 +1,87 @@
+"""Lookahead task affinity (TAG): Fifty, Amid, Zhao, Yu, Anil and Finn, "Efficiently
+Identifying Task Groupings for Multi-Task Learning", NeurIPS 2021.
+
+During one joint training run of all tasks, every ``every`` steps and for every source
+task ``i``: take one SGD step of the shared parameters on task ``i``'s loss alone,
+measure every task ``j``'s loss on its own batch before and after, and restore the
+parameters::
+
+    Z[i -> j] = 1 - L_j(theta - lr * grad_theta L_i) / L_j(theta)
+
+``Z[i -> j] > 0``: a step on ``i`` lowers ``j``'s loss (``i`` helps ``j``). Averaged over
+the probed steps. Returned as ``values[j, i] = Z[i -> j]`` (row = target ``j``, column =
+source ``i``). Cost: the joint run plus ``n`` lookahead steps and ``n * (n + 1)`` loss
+evaluations per probed step.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from taskaffinity.affinity._base import Budget, Estimator, register_estimator
+from taskaffinity.affinity._probe import run_probe
+from taskaffinity.types import AffinityMatrix
+
+__all__ = ["LookaheadAffinity", "lookahead_step"]
+
+
+def lookahead_step(ctx: Any, tasks: tuple[str, ...], lr: float | None = None) -> np.ndarray:
+    """One probed step: ``(n, n)`` array ``out[j, i] = Z[i -> j]`` (row = target).
+
+    Tasks absent from ``ctx.batches`` give NaN rows and columns."""
+    import torch
+
+    n = len(tasks)
+    out = np.full((n, n), np.nan)
+    present = [t for t in tasks if t in ctx.batches]
+    step = ctx.lr if lr is None else lr
+    with torch.no_grad():
+        before = {j: float(ctx.loss(j, ctx.batches[j])) for j in present}
+    for src in present:
+        i = tasks.index(src)
+        with ctx.preserved():
+            shared = ctx.shared_parameters()
+            loss = ctx.loss(src, ctx.batches[src])
+            grads = torch.autograd.grad(loss, shared, allow_unused=True)
+            with torch.no_grad():
+                for p, g in zip(shared, grads, strict=True):
+                    if g is not None:
+                        p -= step * g
+                for tgt in present:
+                    after = float(ctx.loss(tgt, ctx.batches[tgt]))
+                    if before[tgt] > 0:
+                        out[tasks.index(tgt), i] = 1.0 - after / before[tgt]
+    return out
+
+
+@register_estimator("tag")
+class LookaheadAffinity(Estimator):
+    """Lookahead task affinity (Fifty et al. 2021).
+
+    Parameters
+    ----------
+    every:
+        probe period ``k`` in optimizer steps.
+    lookahead_lr:
+        step size of the lookahead SGD step; None uses the run's current learning rate.
+    """
+
+    def __init__(self, *, every: int = 5, lookahead_lr: float | None = None) -> None:
+        self.every = every
+        self.lookahead_lr = lookahead_lr
+
+    def estimate(self, suite: Any, backend: Any, budget: Budget | None = None) -> AffinityMatrix:
+        """``values[j, i]`` = mean ``Z[i -> j]`` (row = target ``j``, column = source ``i``),
+        in ``suite.names`` order, diagonal NaN (self-affinity is measured but not kept)."""
+        budget = budget or Budget()
+        lr = self.lookahead_lr
+
+        def measure(ctx: Any, tasks: tuple[str, ...]) -> np.ndarray:
+            return lookahead_step(ctx, tasks, lr)
+
+        values, cost, _ = run_probe(
+            suite, backend, budget.seed, self.every, budget.max_steps, measure
+        )
+        return self._matrix(suite.names, values, cost, budget)

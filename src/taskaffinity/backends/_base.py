@@ -1,0 +1,185 @@
+"""Backend base class and registry.
+
+A backend trains one run of hard parameter sharing (one shared body, one head per task):
+``spec(tasks, seed, suite)`` names the run, ``run(spec, suite)`` trains and scores it.
+``run`` is a pure function of (backend config, spec, suite): the backend object holds
+only its config dataclass, so it pickles into a process-pool worker or a Ray task.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Callable, Sequence
+from typing import Any, ClassVar
+
+import numpy as np
+
+from taskaffinity.backends._config import TrainConfig
+from taskaffinity.errors import InputError
+from taskaffinity.types import Cost, RunResult, RunSpec
+
+__all__ = ["BACKENDS", "Backend", "available", "get_backend", "register_backend"]
+
+BACKENDS: dict[str, type[Backend]] = {}
+
+
+def register_backend(name: str) -> Callable[[type[Backend]], type[Backend]]:
+    def deco(cls: type[Backend]) -> type[Backend]:
+        cls.name = name
+        BACKENDS[name] = cls
+        return cls
+
+    return deco
+
+
+def available() -> list[str]:
+    """Names of the registered backends, sorted."""
+    return sorted(BACKENDS)
+
+
+def get_backend(name: str, config: dict[str, Any] | TrainConfig | None = None) -> Backend:
+    """The backend ``name`` with ``config`` (a dict of options or a config dataclass)."""
+    if name not in BACKENDS:
+        raise InputError(f"unknown backend {name!r}; choose one of {available()}", field="backend")
+    return BACKENDS[name](config)
+
+
+class Backend:
+    """Base class: subclasses set ``config_class`` and implement ``build_body``."""
+
+    name: ClassVar[str] = ""
+    config_class: ClassVar[type[TrainConfig]] = TrainConfig
+
+    def __init__(self, config: dict[str, Any] | TrainConfig | None = None) -> None:
+        if isinstance(config, TrainConfig):
+            if not isinstance(config, self.config_class):
+                raise InputError(f"expected {self.config_class.__name__}", field="backend")
+            self.config = config
+        else:
+            self.config = self.config_class.from_dict(config)
+
+    # ---- to implement -------------------------------------------------------------
+    def build_body(self, config: Any, suite: Any) -> Any:
+        """The shared body (a torch Module implementing the Body interface)."""
+        raise NotImplementedError
+
+    def suite_fingerprint(self, tasks: Sequence[str], suite: Any) -> str:
+        """What of the suite a run depends on (default: only the run's own tasks)."""
+        return suite.subset(sorted(tasks)).fingerprint
+
+    # ---- public API ---------------------------------------------------------------
+    def spec(self, tasks: Sequence[str], seed: int, suite: Any) -> RunSpec:
+        """The RunSpec of training ``tasks`` together under ``seed``."""
+        suite.check(tasks)
+        return RunSpec(
+            tuple(tasks),
+            self.name,
+            self.config.to_dict(),
+            int(seed),
+            self.suite_fingerprint(tasks, suite),
+        )
+
+    def run(self, spec: RunSpec, suite: Any) -> RunResult:
+        """Train ``spec.tasks`` jointly, select per-task checkpoints on dev, score test.
+
+        Raises InputError on bad input (before any training); training errors propagate
+        (the study layer records them as failed runs).
+        """
+        start = time.perf_counter()
+        cfg = self._config_for(spec)
+        tasks = self._validated(spec.tasks, suite)
+        if spec.suite and spec.suite != self.suite_fingerprint(spec.tasks, suite):
+            raise InputError(
+                f"{spec!r} was made for suite fingerprint {spec.suite}, but the given suite "
+                f"{suite.name!r} differs (data changed?)",
+                field="suite",
+            )
+        trainer = self._train(cfg, suite, tasks, spec.seed, null=False)
+        metrics = trainer.final_metrics()
+        scores = {t.name: metrics[t.name][t.metric] for t in tasks}
+        cost = Cost(time.perf_counter() - start, trainer.steps, trainer.examples)
+        return RunResult(spec.key, spec.tasks, spec.seed, scores, metrics, cost)
+
+    def gold_log_probs(
+        self, task_name: str, suite: Any, seed: int, *, null_input: bool, split: str = "test"
+    ) -> tuple[np.ndarray, Cost]:
+        """Single-task log-probabilities of gold labels on ``split``; see _capabilities."""
+        if split not in ("train", "dev", "test"):
+            raise InputError(f"unknown split {split!r}", field="split")
+        start = time.perf_counter()
+        tasks = self._validated([task_name], suite)
+        trainer = self._train(self.config, suite, tasks, seed, null=null_input)
+        trainer.use_best(task_name)
+        logp = trainer.gold_log_probs(task_name, split)
+        return logp, Cost(time.perf_counter() - start, trainer.steps, trainer.examples)
+
+    def train_with_probe(self, tasks: Sequence[str], suite: Any, seed: int, probe: Any) -> Cost:
+        """One joint training run calling ``probe.on_step(ctx)``; see _capabilities."""
+        every = getattr(probe, "every", None)
+        if not isinstance(every, int) or every <= 0 or not callable(getattr(probe, "on_step", 0)):
+            raise InputError("probe needs a positive int 'every' and on_step(ctx)", field="probe")
+        start = time.perf_counter()
+        checked = self._validated(tasks, suite)
+        trainer = self._train(self.config, suite, checked, seed, null=False, probe=probe)
+        return Cost(time.perf_counter() - start, trainer.steps, trainer.examples)
+
+    # ---- helpers ------------------------------------------------------------------
+    def _config_for(self, spec: RunSpec) -> Any:
+        if spec.backend != self.name:
+            raise InputError(f"{spec!r} is for backend {spec.backend!r}", field="backend")
+        cfg = self.config_class.from_dict(dict(spec.backend_config))
+        execution = {f: getattr(self.config, f) for f in TrainConfig.EXECUTION_FIELDS}
+        return dataclasses.replace(cfg, **execution)
+
+    def _validated(self, names: Sequence[str], suite: Any) -> list[Any]:
+        if not names:
+            raise InputError("no tasks to train", field="tasks")
+        suite.check(names)
+        tasks = [suite.task(n) for n in sorted(names)]
+        for t in tasks:
+            if t.kind not in ("classification", "tagging"):
+                raise InputError(
+                    f"task {t.name!r} is a {t.kind} task; backend {self.name!r} trains "
+                    "classification and tagging tasks",
+                    field="kind",
+                )
+            for split in ("train", "dev", "test"):
+                if not t.split(split):
+                    raise InputError(f"task {t.name!r} has an empty {split} split", field=split)
+            if len(t.labels) < 2:
+                raise InputError(f"task {t.name!r} needs >= 2 labels", field="labels")
+            known = set(t.labels)
+            for split in ("train", "dev", "test"):
+                for i, ex in enumerate(t.split(split)):
+                    bad = set(ex.tags) - known if t.kind == "tagging" else {ex.label} - known
+                    if bad or (t.kind == "tagging" and len(ex.tags) != len(ex.tokens)):
+                        why = (
+                            f"labels {sorted(bad)} not in the label set"
+                            if bad
+                            else (f"{len(ex.tokens)} tokens but {len(ex.tags)} tags")
+                        )
+                        raise InputError(
+                            f"task {t.name!r} {split} example {i}: {why}",
+                            line=i + 1,
+                            field="tags" if t.kind == "tagging" else "label",
+                        )
+        return tasks
+
+    def _train(
+        self, cfg: Any, suite: Any, tasks: list[Any], seed: int, *, null: bool, probe: Any = None
+    ) -> Any:
+        import torch
+
+        from taskaffinity.backends._train import Trainer
+
+        if cfg.threads:
+            torch.set_num_threads(cfg.threads)
+        torch.manual_seed(seed)
+        body = self.build_body(cfg, suite)
+        trainer = Trainer(body, tasks, cfg, seed, null=null)
+        trainer.fit(probe)
+        return trainer
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.config!r})"

@@ -1,0 +1,107 @@
+"""Capabilities estimators ask a backend for (DESIGN.md: never branch on a backend's name).
+
+Every :class:`~taskaffinity.backends.Backend` offers two capabilities beyond ``run``:
+
+``gold_log_probs(task_name, suite, seed, *, null_input, split="test") -> (logp, Cost)``
+    Trains the backend on that single task, with the run hyperparameters unchanged, and
+    returns ``logp``, shape ``(len(split),)``: for every instance of ``split`` the natural
+    log-probability of its gold label under the best dev checkpoint (classification), or
+    the mean over the instance's tokens of the log-probability of each gold tag
+    (tagging; tokens cut by the length limit are left out). With ``null_input=True``
+    every input of every split is replaced by the empty input (empty text; for tagging,
+    one placeholder symbol per token, so only the length is known): the model ``g[null]``
+    of V-usable information (Ethayarajh et al. 2022), so that
+    ``PVI = (logp_real - logp_null) / ln 2``. The suite is used as given: callers that
+    need a modified task (labels flipped, ...) build a modified TaskSuite.
+
+``train_with_probe(tasks, suite, seed, probe) -> Cost``
+    One joint training run of ``tasks`` (identical to ``run`` apart from the probe's own
+    work). Every ``probe.every`` optimizer steps, *before* that step's update, it calls
+    ``probe.on_step(ctx)`` with a :class:`ProbeContext`. Built for lookahead task affinity
+    (TAG, Fifty et al. 2021) and gradient similarity (Yu et al. 2020)::
+
+        with ctx.preserved():                       # restores parameters on exit
+            before = {j: ctx.loss(j, b).item() for j, b in ctx.batches.items()}
+            shared = ctx.shared_parameters()
+            grads = torch.autograd.grad(ctx.loss(i, ctx.batches[i]), shared)
+            with torch.no_grad():
+                for p, g in zip(shared, grads):
+                    p -= ctx.lr * g
+            z = {j: 1 - ctx.loss(j, b).item() / before[j] for j, b in ctx.batches.items()}
+
+    ``ctx.loss`` runs with dropout off by default, so probes are deterministic, and the
+    probe's batches come from a separate random stream: a probe that restores what it
+    changes leaves the training trajectory exactly as without it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, Protocol, runtime_checkable
+
+__all__ = ["Probe", "ProbeContext"]
+
+
+@runtime_checkable
+class Probe(Protocol):
+    """What ``train_with_probe`` calls: ``every`` (steps) and ``on_step(ctx)``."""
+
+    every: int
+
+    def on_step(self, ctx: ProbeContext) -> None: ...
+
+
+class ProbeContext:
+    """The state of a joint training run at one probed step.
+
+    * ``step``: 1-based step about to be taken; ``total_steps``; ``tasks``: sorted names;
+    * ``batches``: ``{task: batch}``, one fresh training batch per task;
+    * ``lr``: the current learning rate of the shared parameters.
+    """
+
+    def __init__(self, trainer: Any, step: int, batches: dict[str, Any], lr: float) -> None:
+        self._trainer = trainer
+        self.step = step
+        self.total_steps = trainer.total_steps
+        self.tasks = tuple(trainer.states)
+        self.batches = batches
+        self.lr = lr
+
+    def loss(self, task: str, batch: Any, *, train_mode: bool = False) -> Any:
+        """Scalar loss of ``task`` on ``batch`` with the current parameters (has grad).
+
+        ``train_mode=False`` (default) turns dropout off for a deterministic measurement.
+        """
+        tr = self._trainer
+        tr.body.train(train_mode)
+        try:
+            return tr.loss(task, batch)
+        finally:
+            tr.body.train(True)
+
+    def shared_parameters(self) -> list[Any]:
+        """The trainable parameters of the shared body (no task head)."""
+        return self._trainer.shared_parameters()
+
+    def head_parameters(self, task: str) -> list[Any]:
+        return list(self._trainer.states[task].head.parameters())
+
+    @contextmanager
+    def preserved(self) -> Iterator[None]:
+        """Snapshot every trainable parameter (body and heads); restore them on exit."""
+        import torch
+
+        tr = self._trainer
+        params = self.shared_parameters()
+        for name in self.tasks:
+            params += self.head_parameters(name)
+        saved = [p.detach().clone() for p in params]
+        try:
+            yield
+        finally:
+            with torch.no_grad():
+                for p, v in zip(params, saved, strict=True):
+                    p.copy_(v)
+                    p.grad = None
+            tr.body.train(True)

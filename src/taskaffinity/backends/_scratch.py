@@ -1,0 +1,122 @@
+"""``scratch``: a character-level Transformer encoder trained from random initialisation.
+
+For CPU runs and languages without a usable pretrained encoder (Classical Chinese here).
+The character vocabulary is built from the training text of the **whole suite** (sorted,
+deterministic), so single-task and joint runs share one embedding table and a task's
+single-task numbers do not depend on which partner it was trained with. Hence a scratch
+run's identity includes the whole suite's fingerprint.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+from taskaffinity.backends._base import Backend, register_backend
+from taskaffinity.backends._body import Body, pad_2d
+from taskaffinity.backends._config import ScratchConfig
+
+__all__ = ["CharVocab", "ScratchBackend"]
+
+PAD, UNK, BOS, MASK = 0, 1, 2, 3
+
+
+class CharVocab:
+    """Characters of the suite's training text with count >= ``min_count``; ids from 4."""
+
+    def __init__(self, suite: Any, min_count: int = 1) -> None:
+        counts: Counter[str] = Counter()
+        for task in suite.tasks:
+            for ex in task.train:
+                counts.update(ex.text)
+                for tok in ex.tokens:
+                    counts.update(tok)
+        chars = sorted(c for c, n in counts.items() if n >= min_count)
+        self.index = {c: i + 4 for i, c in enumerate(chars)}
+
+    def __len__(self) -> int:
+        return len(self.index) + 4
+
+    def encode(self, text: str) -> list[int]:
+        return [self.index.get(c, UNK) for c in text]
+
+
+def _build_body(cfg: ScratchConfig, vocab: CharVocab) -> Any:
+    import torch
+    from torch import nn
+
+    class CharTransformer(nn.Module, Body):
+        def __init__(self) -> None:
+            super().__init__()
+            self.vocab, self.max_len, self.out_dim = vocab, cfg.max_len, cfg.d_model
+            self.embed = nn.Embedding(len(vocab), cfg.d_model, padding_idx=PAD)
+            self.pos = nn.Embedding(cfg.max_len + 1, cfg.d_model)
+            layer = nn.TransformerEncoderLayer(
+                cfg.d_model,
+                cfg.heads,
+                cfg.ff_dim,
+                cfg.dropout,
+                batch_first=True,
+                norm_first=True,
+            )
+            self.encoder = nn.TransformerEncoder(layer, cfg.layers, enable_nested_tensor=False)
+            self.norm = nn.LayerNorm(cfg.d_model)
+            self.drop = nn.Dropout(cfg.dropout)
+
+        def featurize(self, task: Any, examples: Sequence[Any], null: bool) -> dict[str, Any]:
+            limit = self.max_len + 1  # BOS + max_len characters
+            ids, firsts = [], []
+            for ex in examples:
+                if task.kind != "tagging":
+                    ids.append(([BOS] + ([] if null else self.vocab.encode(ex.text)))[:limit])
+                    continue
+                seq, first = [BOS], []
+                for tok in ex.tokens:
+                    if len(seq) >= limit:
+                        break
+                    first.append(len(seq))
+                    seq.extend([MASK] if null else (self.vocab.encode(tok) or [UNK]))
+                ids.append(seq[:limit])
+                firsts.append(first)
+            out = {"ids": pad_2d(ids, PAD)}
+            out["mask"] = out["ids"] != PAD
+            if task.kind == "tagging":
+                width = max(len(ex.tokens) for ex in examples)
+                out["first"] = pad_2d(firsts, -1, width)
+                out["tmask"] = out["first"] >= 0
+            return out
+
+        def forward(self, batch: dict[str, Any], kind: str) -> Any:
+            mask = batch["mask"]
+            length = int(mask.sum(1).max())
+            ids, mask = batch["ids"][:, :length], mask[:, :length]
+            pos = torch.arange(length, device=ids.device)
+            h = self.drop(self.embed(ids) + self.pos(pos))
+            h = self.norm(self.encoder(h, src_key_padding_mask=~mask))
+            if kind != "tagging":
+                m = mask.unsqueeze(-1).to(h.dtype)
+                return (h * m).sum(1) / m.sum(1).clamp(min=1.0)
+            n_tok = max(1, int(batch["tmask"].sum(1).max()))
+            first = batch["first"][:, :n_tok].clamp(min=0)
+            return h.gather(1, first.unsqueeze(-1).expand(-1, -1, h.shape[-1]))
+
+    return CharTransformer()
+
+
+@register_backend("scratch")
+class ScratchBackend(Backend):
+    """Character Transformer body (pre-norm, learned positions) + linear task heads.
+
+    Classification pools the body's outputs by masked mean (BOS included, so an empty
+    input is well defined); tagging reads the output at each token's first character.
+    """
+
+    config_class = ScratchConfig
+
+    def build_body(self, config: Any, suite: Any) -> Any:
+        return _build_body(config, CharVocab(suite, config.min_char_count))
+
+    def suite_fingerprint(self, tasks: Sequence[str], suite: Any) -> str:
+        """The whole suite's fingerprint: the vocabulary depends on every task's text."""
+        return suite.fingerprint

@@ -1,0 +1,132 @@
+"""``taskaffinity analyze`` (any square score CSV) and ``taskaffinity report`` (a study)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from taskaffinity.cli._app import app
+from taskaffinity.errors import TaskAffinityError
+
+
+def _fail(err: Exception) -> None:
+    typer.echo(f"error: {err}", err=True)
+    raise typer.Exit(2)
+
+
+def _print_summary(analysis) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from taskaffinity.report import fmt
+
+    console = Console()
+    console.print(repr(analysis))
+    table = Table(title="Gain rate (%): row = target, column = auxiliary")
+    table.add_column("target", style="bold")
+    for t in analysis.tasks:
+        table.add_column(t, justify="right")
+    for i, t in enumerate(analysis.tasks):
+        cells = []
+        for j, v in enumerate(analysis.gain_rate[i]):
+            if i == j:
+                cells.append(f"[dim]{fmt(float(analysis.gain.values[i, i]), 3)}[/dim]")
+            elif v != v:  # NaN
+                cells.append("–")
+            else:
+                cells.append(f"[{'green' if v > 0 else 'red'}]{v:+.1f}[/]")
+        table.add_row(t, *cells)
+    console.print(table)
+    stab = Table(title="Stability")
+    for col in ("task", "single", "max", "max_source", "min", "min_source", "range", "std"):
+        stab.add_column(
+            col, justify="left" if col in ("task", "max_source", "min_source") else "right"
+        )
+    for s in analysis.stability:
+        stab.add_row(
+            *(
+                fmt(x)
+                for x in (
+                    s.task,
+                    s.single,
+                    s.max,
+                    s.max_source,
+                    s.min,
+                    s.min_source,
+                    s.range,
+                    s.std,
+                )
+            )
+        )
+    console.print(stab)
+    console.print(f"positive: {analysis.positive} of {analysis.total} measured pairs")
+
+
+@app.command()
+def analyze(
+    scores: Annotated[
+        Path,
+        typer.Argument(
+            help="Square score CSV: first row an empty cell "
+            "then task names; each row a task then its scores "
+            "(row = target, column = auxiliary)."
+        ),
+    ],
+    categories: Annotated[Path | None, typer.Option(help="CSV with columns task,category.")] = None,
+    json_out: Annotated[
+        Path | None,
+        typer.Option("--json", help="Write the analysis JSON here ('-' for standard output)."),
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Write report.html, figures and tables into this folder.")
+    ] = None,
+    lower_is_better: Annotated[
+        bool, typer.Option(help="Scores are losses (lower is better).")
+    ] = False,
+    title: Annotated[str, typer.Option(help="Report title.")] = "Task affinity report",
+) -> None:
+    """Analyse a score matrix from anywhere (a published table, a spreadsheet)."""
+    from taskaffinity.analysis import analyze as run_analysis
+    from taskaffinity.analysis import read_categories_csv, read_score_csv
+
+    try:
+        table = read_score_csv(scores, higher_is_better=not lower_is_better)
+        cats = read_categories_csv(categories) if categories else None
+        result = run_analysis(table, categories=cats)
+    except TaskAffinityError as err:
+        _fail(err)
+    if json_out is not None and str(json_out) == "-":
+        typer.echo(json.dumps(result.to_json(), indent=2))
+    else:
+        _print_summary(result)
+        if json_out is not None:
+            json_out.parent.mkdir(parents=True, exist_ok=True)
+            json_out.write_text(json.dumps(result.to_json(), indent=2), "utf-8")
+            typer.echo(f"wrote {json_out}")
+    if out is not None:
+        from taskaffinity.report import write_table_report
+
+        path = write_table_report(result, out, title=title, subtitle=f"Scores from {scores}")
+        typer.echo(f"wrote {path}")
+
+
+@app.command()
+def report(
+    study_dir: Annotated[Path, typer.Argument(help="A study folder (study.sqlite + config.yaml).")],
+    out: Annotated[
+        Path | None, typer.Option(help="Output folder (default: the study folder).")
+    ] = None,
+) -> None:
+    """Rebuild a study's report from its store, without training anything."""
+    from taskaffinity.report import write_study_report
+    from taskaffinity.study import open_study
+
+    try:
+        study = open_study(study_dir)
+        path = write_study_report(study, out or study_dir)
+    except TaskAffinityError as err:
+        _fail(err)
+    typer.echo(f"wrote {path}")

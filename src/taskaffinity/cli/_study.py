@@ -1,0 +1,132 @@
+"""``taskaffinity run``, ``status`` and ``demo``: thin commands over taskaffinity.study."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from taskaffinity.cli._app import app
+from taskaffinity.errors import TaskAffinityError
+
+_OUT = typer.Option("--out", "-o", help="study folder (store, config copy, report)")
+_WORKERS = typer.Option("--workers", "-w", help="runs trained at the same time (overrides config)")
+_QUIET = typer.Option("--quiet", "-q", help="no progress bar; log lines only")
+
+
+def _fail(err: Exception) -> None:
+    typer.echo(f"error: {err}", err=True)
+    raise typer.Exit(2)
+
+
+def _report_failures(summary) -> None:
+    if summary.failures:
+        typer.echo(f"{len(summary.failures)} run(s) failed:", err=True)
+        for r in summary.failures:
+            last = r.error.strip().splitlines()[-1] if r.error.strip() else "error"
+            typer.echo(f"  {'+'.join(r.tasks)} (seed {r.seed}) [{r.key}]: {last}", err=True)
+        typer.echo(
+            f"full tracebacks: taskaffinity status {summary.out_dir}; "
+            "run the same command again to retry failed runs",
+            err=True,
+        )
+        raise typer.Exit(1)
+
+
+def _logging(quiet: bool) -> None:
+    if quiet:
+        import logging
+
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+
+
+@app.command("run")
+def run_cmd(
+    config: Annotated[Path, typer.Argument(help="study config YAML")],
+    out: Annotated[Path | None, _OUT] = None,
+    workers: Annotated[int | None, _WORKERS] = None,
+    quiet: Annotated[bool, _QUIET] = False,
+) -> None:
+    """Train every run of a study config not yet stored (resumes after any crash)."""
+    from taskaffinity.config import load_config
+    from taskaffinity.study import run_study
+
+    _logging(quiet)
+    try:
+        cfg = load_config(config)
+        out = out or Path("studies") / cfg.name
+        summary = run_study(cfg, out, workers=workers, progress=not quiet)
+    except TaskAffinityError as err:
+        _fail(err)
+    typer.echo(
+        f"{summary.complete}/{summary.total} runs complete in {out} "
+        f"({summary.trained} trained now, {summary.skipped} already stored, "
+        f"{summary.seconds:.1f} s)"
+    )
+    _report_failures(summary)
+
+
+@app.command("status")
+def status_cmd(
+    out: Annotated[Path, typer.Argument(help="study folder")],
+    as_json: Annotated[bool, typer.Option("--json", help="machine-readable JSON")] = False,
+    errors: Annotated[bool, typer.Option("--errors", help="print failed runs' tracebacks")] = False,
+) -> None:
+    """Show which runs of a study are complete, failed or pending."""
+    from taskaffinity.study import ResultStore, study_status
+
+    try:
+        status = study_status(out)
+    except TaskAffinityError as err:
+        _fail(err)
+    if as_json:
+        typer.echo(json.dumps(status))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(
+        title=f"{out}: {status['complete']}/{status['total']} complete, {status['failed']} failed"
+    )
+    for col in ("key", "tasks", "seed", "status"):
+        table.add_column(col)
+    colour = {"complete": "green", "failed": "red", "pending": "yellow"}
+    for r in status["runs"]:
+        table.add_row(
+            r["key"], "+".join(r["tasks"]), str(r["seed"]), f"[{colour[r['status']]}]{r['status']}"
+        )
+    console = Console()
+    console.print(table)
+    if errors:
+        with ResultStore(Path(out) / "study.sqlite") as store:
+            for row in store.rows():
+                if row["status"] == "failed":
+                    console.rule(f"{'+'.join(row['tasks'])} (seed {row['seed']}) [{row['key']}]")
+                    console.print(row["error"], markup=False, highlight=False)
+
+
+@app.command("demo")
+def demo_cmd(
+    out: Annotated[Path, _OUT] = Path("taskaffinity-demo"),
+    workers: Annotated[int | None, _WORKERS] = None,
+    quiet: Annotated[bool, _QUIET] = False,
+) -> None:
+    """Run the Classical Chinese demo study (singles, pairs, all tasks; scratch backend) and
+    write its report; a second call reuses the stored runs."""
+    from taskaffinity.study._demo import run_demo
+
+    _logging(quiet)
+    try:
+        summary, report = run_demo(out, workers=workers, progress=not quiet)
+    except TaskAffinityError as err:
+        _fail(err)
+    typer.echo(
+        f"{summary.complete}/{summary.total} runs complete ({summary.trained} trained now, "
+        f"{summary.seconds:.1f} s)"
+    )
+    if report is not None:
+        typer.echo(f"report: {report.resolve()}")
+        typer.echo(f"analysis: {(report.parent / 'analysis.json').resolve()}")
+    _report_failures(summary)

@@ -1,0 +1,78 @@
+"""Exhaustive reference searches: every subset of networks (selection) or every set of
+disjoint networks covering all tasks (partition). Exponential; meant for small tables and
+for checking the exact searches (they share no code with them beyond the objective).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from taskaffinity.errors import InputError
+from taskaffinity.grouping._problem import EPS, problem
+from taskaffinity.types import Grouping, ScoreTable
+
+__all__ = ["brute_force_partition", "brute_force_select"]
+
+
+def brute_force_select(table: ScoreTable, budget: float, *, max_nodes: int = 5_000_000) -> Grouping:
+    """Best selection of networks with total cost ``<= budget`` covering every task, by
+    depth-first enumeration of all subsets (ties: the first subset found in row order)."""
+    prob = problem(table)
+    n_rows = len(prob.costs)
+    best: list = [-np.inf, None]
+    nodes = [0]
+
+    def visit(start: int, cur: np.ndarray, spent: float, chosen: list[int]) -> None:
+        nodes[0] += 1
+        if nodes[0] > max_nodes:
+            raise InputError(f"brute force exceeds {max_nodes} subsets")
+        for r in range(start, n_rows):
+            cost = spent + prob.costs[r]
+            if cost > budget + EPS:
+                continue
+            new = np.maximum(cur, prob.values[r])
+            value = new.sum()
+            if value > best[0] + EPS:
+                best[0], best[1] = value, [*chosen, r]
+            visit(r + 1, new, cost, [*chosen, r])
+
+    visit(0, np.full(prob.n_tasks, -np.inf), 0.0, [])
+    if best[1] is None or not np.isfinite(best[0]):
+        raise InputError(f"no selection within budget {budget} solves every task")
+    return prob.grouping(best[1], exact=True, method="brute-force")
+
+
+def brute_force_partition(
+    table: ScoreTable,
+    *,
+    budget: float | None = None,
+    n_groups: int | None = None,
+    max_groups: int | None = None,
+) -> Grouping:
+    """Best partition of the tasks into disjoint networks of the table (optionally with
+    total cost ``<= budget``, exactly ``n_groups`` or at most ``max_groups`` networks)."""
+    prob = problem(table)
+    n = prob.n_tasks
+    masks = [int(sum(1 << t for t in np.flatnonzero(m))) for m in prob.members]
+    gains = [float(prob.values[r][prob.members[r]].sum()) for r in range(len(masks))]
+    full = (1 << n) - 1
+    best: list = [-np.inf, None]
+
+    def visit(covered: int, value: float, spent: float, chosen: list[int]) -> None:
+        if covered == full:
+            k = len(chosen)
+            if (n_groups is None or k == n_groups) and (max_groups is None or k <= max_groups):
+                if value > best[0] + EPS:
+                    best[0], best[1] = value, list(chosen)
+            return
+        low = (~covered & full) & -(~covered & full)
+        for r, m in enumerate(masks):
+            if m & low and not m & covered:
+                cost = spent + prob.costs[r]
+                if budget is None or cost <= budget + EPS:
+                    visit(covered | m, value + gains[r], cost, [*chosen, r])
+
+    visit(0, 0.0, 0.0, [])
+    if best[1] is None:
+        raise InputError("no partition of the tasks satisfies the constraints")
+    return prob.grouping(best[1], exact=True, method="brute-force")

@@ -1,0 +1,208 @@
+"""Write a study's or a score table's report: report.html (self-contained: CSS inline,
+figures embedded as base64 PNG, no external resources), analysis.json, tables.md, one CSV
+per table and the PNG figures."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from taskaffinity.analysis import Analysis, analyze
+from taskaffinity.report._content import analysis_tables, run_tables
+from taskaffinity.report._figures_data import baseline_bars_data, heatmap_data, stability_data
+from taskaffinity.report._section import ReportFigure, ReportSection
+from taskaffinity.report._tables import Table, fmt
+from taskaffinity.types import RunResult
+
+if TYPE_CHECKING:  # pragma: no cover
+    from taskaffinity.study import StudyData
+
+__all__ = ["build_sections", "write_study_report", "write_table_report"]
+
+log = logging.getLogger(__name__)
+
+
+def _explain(text: str) -> str:
+    return f'<p class="explain">{text}</p>'
+
+
+def _tables_html(*tables: Table) -> str:
+    return "".join(f'<div class="tablewrap">{t.to_html()}</div>' for t in tables)
+
+
+def _figure(name: str, drawn: tuple[bytes, dict[str, str]], caption: str) -> ReportFigure:
+    png, replaced = drawn
+    if replaced:
+        caption += " Labels: " + ", ".join(f"{k} = {v}" for k, v in replaced.items()) + "."
+    return ReportFigure(name, png, caption, alt=caption)
+
+
+def build_sections(a: Analysis, runs: Sequence[RunResult] | None = None) -> list[ReportSection]:
+    """The report's standard sections for ``a`` (and the run costs when ``runs`` given)."""
+    from taskaffinity.report.matplotlib import draw_bars, draw_heatmap, draw_stability
+
+    tabs = analysis_tables(a)
+    heat = _figure(
+        "gain_rate_heatmap",
+        draw_heatmap(heatmap_data(a)),
+        "Gain rate in percent: rows are target tasks, columns auxiliary tasks; "
+        "blue = the auxiliary helped, red = it hurt; the diagonal shows the "
+        "single-task score.",
+    )
+    stab = _figure(
+        "stability",
+        draw_stability(stability_data(a)),
+        "Per task: single-task score (dot), best and worst pair score, and the "
+        "spread of pair scores around the single-task score (std).",
+    )
+    sections = [
+        ReportSection(
+            "Gain rates",
+            _explain(
+                f"{a.positive} of {a.total} measured pairs have a positive gain rate "
+                "(the auxiliary task improved the target)."
+            )
+            + _tables_html(tabs["gain_rate"]),
+            (heat,),
+            anchor="gain-rates",
+        ),
+        ReportSection(
+            "Scores",
+            _explain(
+                "Test scores: row = target task, column = auxiliary "
+                "task, diagonal = the task trained alone."
+            )
+            + _tables_html(tabs["scores"]),
+        ),
+        ReportSection("Stability", _tables_html(tabs["stability"]), (stab,)),
+        ReportSection("Best and worst partners", _tables_html(tabs["partners"])),
+    ]
+    if a.categories:
+        sections.append(ReportSection("Category synergy", _tables_html(tabs["categories"])))
+    if "all_tasks" in tabs:
+        sections.append(ReportSection("All tasks together", _tables_html(tabs["all_tasks"])))
+    if "baselines" in tabs:
+        figs = ()
+        bars = baseline_bars_data(a)
+        if bars is not None:
+            figs = (
+                _figure(
+                    "baseline_bars",
+                    draw_bars(bars),
+                    "Single-task test score of each task next to its baseline.",
+                ),
+            )
+        sections.append(ReportSection("Baselines", _tables_html(tabs["baselines"]), figs))
+    asym = a.asymmetry
+    sections.append(
+        ReportSection(
+            "Asymmetry",
+            _explain(
+                f"{asym.pairs} pairs measured both ways; the signs of G[i][j] and G[j][i] "
+                f"agree in {asym.sign_agreement} of them; Pearson correlation "
+                f"{fmt(asym.pearson, 3)}, Spearman {fmt(asym.spearman, 3)}; "
+                f"mean |G[i][j] &minus; G[j][i]| = "
+                f"{fmt(asym.mean_abs_difference, 3)} points."
+            ),
+        )
+    )
+    if "seeds" in tabs:
+        sections.append(ReportSection("Seeds", _tables_html(tabs["seeds"])))
+    if runs:
+        rt = run_tables(runs)
+        sections.append(ReportSection("Run costs", _tables_html(rt["costs"])))
+        if "failed" in rt:
+            sections.append(ReportSection("Failed runs", _tables_html(rt["failed"])))
+    return sections
+
+
+def _all_tables(a: Analysis, runs: Sequence[RunResult] | None) -> list[Table]:
+    tables = list(analysis_tables(a).values())
+    if runs:
+        tables += list(run_tables(runs).values())
+    return tables
+
+
+def write_table_report(
+    analysis: Analysis,
+    out_dir: str | Path,
+    *,
+    title: str = "Task affinity report",
+    subtitle: str = "",
+    runs: Sequence[RunResult] | None = None,
+    extra_sections: Iterable[ReportSection] = (),
+) -> Path:
+    """Write the report of ``analysis`` into ``out_dir`` (created); return the path of
+    ``report.html``. Also writes ``analysis.json``, ``tables.md``, ``<table>.csv`` (scores,
+    gain_rate, stability, partners, categories, and all_tasks, baselines, seeds, costs,
+    failed when available) and every figure as ``<name>.png``."""
+    import jinja2
+
+    from taskaffinity import __version__
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    sections = build_sections(analysis, runs) + list(extra_sections)
+    tables = _all_tables(analysis, runs)
+    (out / "analysis.json").write_text(json.dumps(analysis.to_json(), indent=2), "utf-8")
+    md = f"# {title}\n\n" + "\n".join(t.to_markdown() for t in tables)
+    (out / "tables.md").write_text(md, "utf-8")
+    for t in tables:
+        t.write_csv(out / f"{t.name}.csv")
+    for s in sections:
+        for f in s.figures:
+            (out / f"{f.name}.png").write_bytes(f.png)
+    cards: list[tuple[str, Any]] = [
+        ("tasks", len(analysis.tasks)),
+        ("positive / measured pairs", f"{analysis.positive} / {analysis.total}"),
+        ("direction", "higher is better" if analysis.higher_is_better else "lower is better"),
+    ]
+    if analysis.seeds is not None:
+        cards.append(("seeds", analysis.seeds.n_seeds))
+    if runs:
+        cards.append(("runs", len(runs)))
+        cards.append(("training time", f"{sum(r.cost.seconds for r in runs):.0f} s"))
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("taskaffinity.report", "templates"),
+        autoescape=jinja2.select_autoescape(["html", "j2"]),
+    )
+    page = env.get_template("report.html.j2").render(
+        title=title,
+        subtitle=subtitle,
+        sections=sections,
+        cards=cards,
+        higher_is_better=analysis.higher_is_better,
+        version=__version__,
+    )
+    path = out / "report.html"
+    path.write_text(page, "utf-8")
+    log.info("wrote %s", path)
+    return path
+
+
+def write_study_report(
+    study: StudyData, out_dir: str | Path, *, extra_sections: Iterable[ReportSection] = ()
+) -> Path:
+    """Analyse a stored study (``taskaffinity.study.open_study``) and write its report
+    into ``out_dir``: the table report plus run costs and failed runs; returns the
+    ``report.html`` path."""
+    analysis = analyze(
+        study.score_table(), categories=study.categories(), baselines=study.baselines()
+    )
+    runs = list(study.results)
+    suite = getattr(study.suite, "name", "")
+    ok = sum(r.ok for r in runs)
+    subtitle = f"Suite {suite}: {ok} complete runs" + (
+        f", {len(runs) - ok} failed" if len(runs) > ok else ""
+    )
+    return write_table_report(
+        analysis,
+        out_dir,
+        title=f"Task affinity: {suite}" if suite else "Task affinity study",
+        subtitle=subtitle,
+        runs=runs,
+        extra_sections=extra_sections,
+    )

@@ -1,0 +1,141 @@
+"""Read a stored study: its config, suite, results, and the ScoreTable the analysis uses."""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from taskaffinity.config import StudyConfig, load_config
+from taskaffinity.errors import InputError
+from taskaffinity.study._store import ResultStore
+from taskaffinity.study._study import CONFIG_NAME, STORE_NAME
+from taskaffinity.types import RunResult, ScoreTable
+
+__all__ = ["StudyData", "open_study", "study_status"]
+
+
+def study_status(out_dir: str | Path) -> dict[str, Any]:
+    """``{"total", "complete", "failed", "runs": [{"key", "tasks", "seed", "status"}]}`` for
+    the current plan of the study in ``out_dir`` (reads the store only; status is
+    ``pending``, ``complete`` or ``failed``)."""
+    path = Path(out_dir) / STORE_NAME
+    if not path.is_file():
+        raise InputError("no study here (study.sqlite is missing)", file=path)
+    with ResultStore(path) as store:
+        rows = store.rows()
+    runs = [
+        {"key": r["key"], "tasks": r["tasks"], "seed": r["seed"], "status": r["status"]}
+        for r in rows
+    ]
+    return {
+        "total": len(runs),
+        "complete": sum(r["status"] == "complete" for r in runs),
+        "failed": sum(r["status"] == "failed" for r in runs),
+        "runs": runs,
+    }
+
+
+@dataclass(eq=False)
+class StudyData:
+    """A stored study. ``results``: finished runs of the current plan (complete and failed),
+    in plan order; ``suite`` is loaded on first use."""
+
+    path: Path
+    config: StudyConfig
+    results: list[RunResult] = field(default_factory=list)
+
+    @cached_property
+    def suite(self):  # -> TaskSuite
+        return self.config.load_suite()
+
+    @property
+    def complete(self) -> list[RunResult]:
+        return [r for r in self.results if r.ok]
+
+    def _groups(self) -> list[tuple[str, ...]]:
+        groups: list[tuple[str, ...]] = []
+        for r in self.complete:
+            if tuple(r.tasks) not in groups:
+                groups.append(tuple(r.tasks))
+        return groups
+
+    def score_table(self) -> ScoreTable:
+        """Complete runs as a ScoreTable: tasks in suite order, one row per distinct trained
+        group (plan order), ``scores`` the mean over seeds, ``seed_scores`` of shape
+        ``(n_seeds, n_groups, n_tasks)`` (seeds in config order, NaN where missing),
+        ``costs`` 1.0 per network (wall seconds: :meth:`group_seconds`)."""
+        from taskaffinity.metrics import higher_is_better
+
+        tasks = self.suite.names
+        groups = self._groups()
+        seeds = sorted({r.seed for r in self.complete}, key=self._seed_order)
+        cube = np.full((len(seeds), len(groups), len(tasks)), np.nan)
+        for r in self.complete:
+            g, s = groups.index(tuple(r.tasks)), seeds.index(r.seed)
+            for t, v in r.scores.items():
+                cube[s, g, tasks.index(t)] = v
+        directions = {higher_is_better(self.suite.task(t).metric) for t in tasks}
+        if len(directions) > 1:
+            raise ValueError("the suite mixes higher- and lower-is-better metrics")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns
+            mean = np.nanmean(cube, axis=0) if seeds else np.empty((0, len(tasks)))
+        return ScoreTable(
+            tasks=tasks,
+            groups=tuple(groups),
+            scores=mean,
+            costs=np.ones(len(groups)),
+            higher_is_better=directions.pop() if directions else True,
+            seed_scores=cube,
+        )
+
+    def _seed_order(self, seed: int) -> int:
+        return (
+            self.config.seeds.index(seed)
+            if seed in self.config.seeds
+            else len(self.config.seeds) + seed
+        )
+
+    def group_seconds(self) -> np.ndarray:
+        """Shape ``(n_groups,)``: mean wall seconds per run of each ScoreTable group."""
+        groups = self._groups()
+        total, count = np.zeros(len(groups)), np.zeros(len(groups))
+        for r in self.complete:
+            g = groups.index(tuple(r.tasks))
+            total[g] += r.cost.seconds
+            count[g] += 1
+        return total / np.maximum(count, 1)
+
+    def baselines(self) -> dict[str, float]:
+        """Task -> majority-class baseline on the test split (the task's main metric)."""
+        from taskaffinity.metrics import baseline
+
+        return {t.name: float(baseline(t)) for t in self.suite.tasks}
+
+    def categories(self) -> dict[str, str]:
+        """Task -> category."""
+        return dict(self.suite.categories)
+
+    def status(self) -> dict[str, Any]:
+        """See :func:`study_status`."""
+        return study_status(self.path)
+
+    def __repr__(self) -> str:
+        ok = len(self.complete)
+        return f"StudyData({self.path}, {self.config.name}, {ok}/{len(self.results)} runs complete)"
+
+
+def open_study(out_dir: str | Path) -> StudyData:
+    """The study stored in ``out_dir`` (``config.yaml`` + ``study.sqlite``)."""
+    out = Path(out_dir)
+    if not (out / STORE_NAME).is_file() or not (out / CONFIG_NAME).is_file():
+        raise InputError("no study here (config.yaml or study.sqlite is missing)", file=out)
+    config = load_config(out / CONFIG_NAME)
+    with ResultStore(out / STORE_NAME) as store:
+        results = store.results()
+    return StudyData(path=out, config=config, results=results)

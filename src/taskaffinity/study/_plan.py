@@ -1,0 +1,52 @@
+"""Run plans: which task groups a study trains, as a deduplicated, stably ordered list."""
+
+from __future__ import annotations
+
+from itertools import combinations
+from typing import Any
+
+from taskaffinity.config import StudyConfig
+from taskaffinity.types import RunSpec
+
+__all__ = ["plan_groups", "plan_runs"]
+
+
+def plan_groups(config: StudyConfig, names: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """Task groups of ``config.plan`` over ``names`` (suite order), each a sorted tuple.
+
+    Order: singles, pairs (in suite order), explicit groups, all tasks; a group already
+    listed (e.g. ``all`` of two tasks equals their pair) is kept once, first place wins.
+    Raises InputError (file, line, field) for an unknown task in ``plan.groups``.
+    """
+    config.check_plan(names)
+    plan = config.plan
+    groups: list[tuple[str, ...]] = []
+    if plan.singles:
+        groups += [(t,) for t in names]
+    if plan.pairs:
+        groups += [tuple(p) for p in combinations(names, 2)]
+    groups += [tuple(g) for g in plan.groups]
+    if plan.all and names:
+        groups.append(tuple(names))
+    seen: set[tuple[str, ...]] = set()
+    out: list[tuple[str, ...]] = []
+    for g in groups:
+        key = tuple(sorted(g))
+        if key not in seen:
+            seen.add(key)
+            out.append(key)
+    return out
+
+
+def plan_runs(config: StudyConfig, suite: Any, backend: Any) -> list[RunSpec]:
+    """Every RunSpec of the study, seed-major (all groups of the first seed first), unique
+    by ``RunSpec.key``. ``backend.spec(tasks, seed, suite)`` builds each spec."""
+    specs: list[RunSpec] = []
+    seen: set[str] = set()
+    for seed in config.seeds:
+        for group in plan_groups(config, suite.names):
+            spec = backend.spec(group, seed, suite)
+            if spec.key not in seen:
+                seen.add(spec.key)
+                specs.append(spec)
+    return specs

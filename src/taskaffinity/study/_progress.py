@@ -1,0 +1,97 @@
+"""Progress of a study: a rich progress bar (runs done/total, runs in flight, elapsed, ETA)
+and one log line per finished run with its cost."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from taskaffinity.types import RunResult, RunSpec
+
+__all__ = ["StudyProgress", "describe_run"]
+
+logger = logging.getLogger("taskaffinity.study")
+
+
+def describe_run(spec: RunSpec | RunResult) -> str:
+    """``a+b (seed 0)``."""
+    return f"{'+'.join(spec.tasks)} (seed {spec.seed})"
+
+
+def _result_line(result: RunResult, done: int, total: int) -> str:
+    c = result.cost
+    head = f"[{done}/{total}] {describe_run(result)}"
+    if not result.ok:
+        last = result.error.strip().splitlines()[-1] if result.error.strip() else "error"
+        return f"{head} FAILED after {c.seconds:.1f} s: {last}"
+    scores = " ".join(f"{t}={v:.4f}" for t, v in result.scores.items())
+    return f"{head} done in {c.seconds:.1f} s, {c.steps} steps, {c.examples} examples: {scores}"
+
+
+class StudyProgress:
+    """Context manager: ``start(spec)``, ``finish(result)``. With ``enabled=False`` it only
+    logs through the ``taskaffinity.study`` logger."""
+
+    def __init__(self, total: int, done: int, *, enabled: bool = True) -> None:
+        self.total, self.done, self.enabled = total, done, enabled
+        self._running: list[str] = []
+        self._bar: Any = None
+        self._task: Any = None
+
+    def __enter__(self) -> StudyProgress:
+        if self.enabled:
+            from rich.console import Console
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                SpinnerColumn,
+                TextColumn,
+                TimeElapsedColumn,
+                TimeRemainingColumn,
+            )
+
+            self._bar = Progress(
+                SpinnerColumn(),
+                TextColumn("runs"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                TextColumn("ETA"),
+                TimeRemainingColumn(),
+                TextColumn("{task.description}"),
+                speed_estimate_period=24 * 3600,
+                console=Console(log_path=False),
+            )
+            self._bar.start()
+            self._task = self._bar.add_task("", total=self.total, completed=self.done)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+    def log(self, message: str) -> None:
+        if self._bar is not None:
+            self._bar.console.log(message, markup=False, highlight=False)
+        else:
+            logger.info(message)
+
+    def _describe(self) -> None:
+        if self._bar is not None:
+            now = ", ".join(self._running[:3]) + (" ..." if len(self._running) > 3 else "")
+            self._bar.update(self._task, description=f"now: {now}" if now else "")
+
+    def start(self, spec: RunSpec) -> None:
+        self._running.append(describe_run(spec))
+        self._describe()
+
+    def finish(self, result: RunResult) -> None:
+        self.done += 1
+        name = describe_run(result)
+        if name in self._running:
+            self._running.remove(name)
+        self.log(_result_line(result, self.done, self.total))
+        if self._bar is not None:
+            self._bar.update(self._task, completed=self.done)
+        self._describe()

@@ -1,0 +1,225 @@
+"""SQLite result store: one file per study (``DIR/study.sqlite``), WAL mode.
+
+Table ``runs`` holds one row per run, keyed by :attr:`RunSpec.key`, with the spec and the
+result as JSON, its status (``pending``, ``complete``, ``failed``), the last error, the
+number of attempts and timestamps; ``position`` is the run's place in the current plan
+(NULL for runs of an earlier plan, which are kept, never deleted). Table ``attempts``
+keeps the history of every finished attempt, errors included.
+
+Every write is one transaction, so a process killed at any moment (``kill -9``) leaves each
+run either fully stored or not stored at all. A run stored ``complete`` is never
+overwritten; ``failed`` runs are tried again by the next invocation.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from taskaffinity.types import Cost, RunResult, RunSpec
+
+__all__ = ["ResultStore", "result_from_dict", "result_to_dict", "spec_from_dict", "spec_to_dict"]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+    key TEXT PRIMARY KEY,
+    tasks TEXT NOT NULL,
+    seed INTEGER NOT NULL,
+    spec TEXT NOT NULL,
+    position INTEGER,
+    status TEXT NOT NULL DEFAULT 'pending',
+    result TEXT,
+    error TEXT NOT NULL DEFAULT '',
+    attempts INTEGER NOT NULL DEFAULT 0,
+    created REAL NOT NULL,
+    started REAL,
+    finished REAL
+);
+CREATE TABLE IF NOT EXISTS attempts (
+    key TEXT NOT NULL,
+    attempt INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    error TEXT NOT NULL,
+    started REAL,
+    finished REAL NOT NULL
+);
+"""
+
+
+def spec_to_dict(spec: RunSpec) -> dict[str, Any]:
+    return {
+        "tasks": list(spec.tasks),
+        "backend": spec.backend,
+        "backend_config": dict(spec.backend_config),
+        "seed": spec.seed,
+        "suite": spec.suite,
+    }
+
+
+def spec_from_dict(d: dict[str, Any]) -> RunSpec:
+    return RunSpec(tuple(d["tasks"]), d["backend"], d["backend_config"], d["seed"], d["suite"])
+
+
+def result_to_dict(r: RunResult) -> dict[str, Any]:
+    return {
+        "key": r.key,
+        "tasks": list(r.tasks),
+        "seed": r.seed,
+        "scores": dict(r.scores),
+        "metrics": {t: dict(m) for t, m in r.metrics.items()},
+        "cost": r.cost.to_dict(),
+        "status": r.status,
+        "error": r.error,
+    }
+
+
+def result_from_dict(d: dict[str, Any]) -> RunResult:
+    return RunResult(
+        key=d["key"],
+        tasks=tuple(d["tasks"]),
+        seed=d["seed"],
+        scores=d["scores"],
+        metrics=d["metrics"],
+        cost=Cost(**d["cost"]),
+        status=d["status"],
+        error=d["error"],
+    )
+
+
+class ResultStore:
+    """The runs of one study in ``path`` (created on first use)."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+        self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> ResultStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _write(self, statements: Iterable[tuple[str, tuple[Any, ...]]]) -> None:
+        """Run ``statements`` in one transaction (all or nothing)."""
+        cur = self._db.cursor()
+        cur.execute("BEGIN IMMEDIATE")
+        try:
+            for sql, args in statements:
+                cur.execute(sql, args)
+        except BaseException:
+            cur.execute("ROLLBACK")
+            raise
+        cur.execute("COMMIT")
+
+    def sync_plan(self, specs: list[RunSpec]) -> None:
+        """Make ``specs`` the current plan, in this order; unknown runs become pending."""
+        now = time.time()
+        stmts: list[tuple[str, tuple[Any, ...]]] = [("UPDATE runs SET position = NULL", ())]
+        for i, s in enumerate(specs):
+            stmts.append(
+                (
+                    "INSERT INTO runs (key, tasks, seed, spec, position, created) "
+                    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET position = ?",
+                    (
+                        s.key,
+                        json.dumps(list(s.tasks)),
+                        s.seed,
+                        json.dumps(spec_to_dict(s)),
+                        i,
+                        now,
+                        i,
+                    ),
+                )
+            )
+        self._write(stmts)
+
+    def mark_started(self, key: str) -> None:
+        """Count one more attempt of run ``key`` (a complete run is left untouched)."""
+        sql = (
+            "UPDATE runs SET attempts = attempts + 1, started = ? "
+            "WHERE key = ? AND status != 'complete'"
+        )
+        self._write([(sql, (time.time(), key))])
+
+    def record(self, result: RunResult) -> None:
+        """Store a finished run and its attempt, in one transaction. Never overwrites a
+        complete run (so a run is stored complete at most once)."""
+        now = time.time()
+        row = self._db.execute(
+            "SELECT attempts, started FROM runs WHERE key = ?", (result.key,)
+        ).fetchone()
+        attempt, started = (row["attempts"], row["started"]) if row else (0, None)
+        self._write(
+            [
+                (
+                    "UPDATE runs SET status = ?, result = ?, error = ?, finished = ? "
+                    "WHERE key = ? AND status != 'complete'",
+                    (
+                        result.status,
+                        json.dumps(result_to_dict(result)),
+                        result.error,
+                        now,
+                        result.key,
+                    ),
+                ),
+                (
+                    "INSERT INTO attempts VALUES (?, ?, ?, ?, ?, ?)",
+                    (result.key, attempt, result.status, result.error, started, now),
+                ),
+            ]
+        )
+
+    def rows(self, *, plan_only: bool = True) -> list[dict[str, Any]]:
+        """Run rows as dicts (``tasks`` decoded), in plan order."""
+        where = (
+            "WHERE position IS NOT NULL ORDER BY position" if plan_only else "ORDER BY created, key"
+        )
+        out = []
+        for r in self._db.execute(f"SELECT * FROM runs {where}"):
+            d = dict(r)
+            d["tasks"] = json.loads(d["tasks"])
+            out.append(d)
+        return out
+
+    def status_of(self, keys: Iterable[str]) -> dict[str, str]:
+        """``key -> status`` for the given keys that are stored."""
+        keys = list(keys)
+        out: dict[str, str] = {}
+        for i in range(0, len(keys), 500):
+            chunk = keys[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            for r in self._db.execute(
+                f"SELECT key, status FROM runs WHERE key IN ({marks})", chunk
+            ):
+                out[r["key"]] = r["status"]
+        return out
+
+    def specs(self) -> list[RunSpec]:
+        """RunSpecs of the current plan, in order."""
+        return [spec_from_dict(json.loads(r["spec"])) for r in self.rows()]
+
+    def results(self) -> list[RunResult]:
+        """Finished (complete or failed) runs of the current plan, in plan order."""
+        return [result_from_dict(json.loads(r["result"])) for r in self.rows() if r["result"]]
+
+    def attempts(self, key: str | None = None) -> list[dict[str, Any]]:
+        """History of finished attempts (all runs, or run ``key``), oldest first."""
+        if key is None:
+            rows = self._db.execute("SELECT * FROM attempts ORDER BY finished")
+        else:
+            rows = self._db.execute(
+                "SELECT * FROM attempts WHERE key = ? ORDER BY finished", (key,)
+            )
+        return [dict(r) for r in rows]

@@ -1,0 +1,155 @@
+"""Run a study: plan its runs, skip the stored ones, train the rest, store every result."""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from taskaffinity.config import StudyConfig, dump_config, import_object, load_config
+from taskaffinity.errors import InputError
+from taskaffinity.study._executors import PoolExecutor, SequentialExecutor
+from taskaffinity.study._plan import plan_runs
+from taskaffinity.study._progress import StudyProgress
+from taskaffinity.study._store import ResultStore
+from taskaffinity.types import RunResult
+
+__all__ = ["STORE_NAME", "StudySummary", "make_backend", "run_study"]
+
+STORE_NAME = "study.sqlite"
+CONFIG_NAME = "config.yaml"
+
+
+@dataclass(frozen=True)
+class StudySummary:
+    """What one invocation of :func:`run_study` did.
+
+    ``total``/``complete``/``failed``: runs of the plan and their state after this call;
+    ``trained``: runs attempted by this call; ``skipped``: runs already stored complete;
+    ``failures``: the failed results (with their error text); ``seconds``: wall time.
+    """
+
+    out_dir: Path
+    total: int
+    complete: int
+    failed: int
+    trained: int
+    skipped: int
+    seconds: float
+    failures: tuple[RunResult, ...] = field(default=(), repr=False)
+
+    @property
+    def ok(self) -> bool:
+        """True when every run of the plan is stored complete."""
+        return self.complete == self.total
+
+
+def make_backend(config: StudyConfig) -> Any:
+    """The configured backend: ``taskaffinity.backends.get_backend(name, params)``, or for a
+    name ``"package.module:Factory"`` the plug-in ``Factory(**params)``. Errors in the
+    hyperparameters name the YAML file, line and ``backend.<field>``."""
+    name, params = config.backend.name, config.backend.params
+    try:
+        if ":" in name:
+            return import_object(name)(**params)
+        from taskaffinity.backends import get_backend
+
+        return get_backend(name, params)
+    except InputError as err:
+        if err.file is not None:
+            raise
+        raise config.error(err.message, f"backend.{err.field}" if err.field else "backend") from err
+    except TypeError as err:
+        raise config.error(str(err), "backend") from err
+
+
+def _executor(config: StudyConfig, backend: Any, suite: Any, workers: int) -> Any:
+    ex = config.executor
+    if ex.kind == "ray":
+        from taskaffinity.study._ray import RayExecutor
+
+        return RayExecutor(
+            backend, suite, workers, cpus_per_run=ex.cpus_per_run,
+            gpus_per_run=ex.gpus_per_run, address=ex.address,
+        )  # fmt: skip
+    if workers > 1:
+        return PoolExecutor(backend, suite, workers)
+    return SequentialExecutor(backend, suite)
+
+
+def _drive(store: ResultStore, bar: StudyProgress, executor: Any, todo: deque) -> int:
+    """Keep ``executor.slots`` runs in flight until ``todo`` is empty; store each result
+    as it arrives. Returns the number of runs finished."""
+    in_flight = finished = 0
+    try:
+        while todo or in_flight:
+            while todo and in_flight < executor.slots:
+                spec = todo.popleft()
+                store.mark_started(spec.key)
+                executor.submit(spec)
+                bar.start(spec)
+                in_flight += 1
+            for _spec, result in executor.wait():
+                store.record(result)
+                bar.finish(result)
+                in_flight -= 1
+                finished += 1
+    finally:
+        executor.close()
+    return finished
+
+
+def run_study(
+    config: StudyConfig | str | Path,
+    out_dir: str | Path,
+    *,
+    workers: int | None = None,
+    progress: bool = True,
+    backend: Any = None,
+) -> StudySummary:
+    """Train every run of ``config``'s plan not yet stored complete in ``out_dir``.
+
+    Writes ``out_dir/config.yaml`` and ``out_dir/study.sqlite``. Runs stored complete are
+    never trained again; failed runs are tried again. A run that raises is stored failed
+    with its traceback and the study goes on. ``workers`` overrides
+    ``config.executor.workers``; ``backend`` overrides the configured one (any object with
+    ``name``, ``spec(tasks, seed, suite)`` and ``run(spec, suite)``).
+    Returns a :class:`StudySummary` (``ok`` is False when any run failed).
+    """
+    start = time.perf_counter()
+    if not isinstance(config, StudyConfig):
+        config = load_config(config)
+    out = Path(out_dir)
+    suite = config.load_suite()
+    backend = backend if backend is not None else make_backend(config)
+    specs = plan_runs(config, suite, backend)
+    out.mkdir(parents=True, exist_ok=True)
+    dump_config(config, out / CONFIG_NAME)
+    n_workers = max(1, workers or config.executor.workers)
+    with ResultStore(out / STORE_NAME) as store:
+        store.sync_plan(specs)
+        status = store.status_of(s.key for s in specs)
+        todo = deque(s for s in specs if status.get(s.key) != "complete")
+        skipped = len(specs) - len(todo)
+        trained = 0
+        with StudyProgress(len(specs), skipped, enabled=progress) as bar:
+            if skipped:
+                bar.log(f"{skipped} of {len(specs)} runs already stored in {out}; skipping them")
+            if todo:
+                trained = _drive(
+                    store, bar, _executor(config, backend, suite, min(n_workers, len(todo))), todo
+                )
+        final = store.status_of(s.key for s in specs)
+        failures = tuple(r for r in store.results() if r.status == "failed")
+    return StudySummary(
+        out_dir=out,
+        total=len(specs),
+        complete=sum(v == "complete" for v in final.values()),
+        failed=sum(v == "failed" for v in final.values()),
+        trained=trained,
+        skipped=skipped,
+        seconds=time.perf_counter() - start,
+        failures=failures,
+    )

@@ -1,0 +1,46 @@
+"""Run plans: order, deduplication, unknown tasks."""
+
+from __future__ import annotations
+
+import pytest
+from _toy_backend import ToyBackend, toy_suite
+
+from taskaffinity.config import PlanConfig, StudyConfig
+from taskaffinity.errors import InputError
+from taskaffinity.study import plan_groups, plan_runs
+
+
+def config(**plan) -> StudyConfig:
+    return StudyConfig(suite="x", plan=PlanConfig(**plan), seeds=[3, 1])
+
+
+def test_order_singles_pairs_groups_all_deduplicated():
+    names = ("c", "a", "b")
+    groups = plan_groups(config(groups=[["b", "a"], ["a", "b", "c"], ["c"]]), names)
+    assert groups == [
+        ("c",), ("a",), ("b",),
+        ("a", "c"), ("b", "c"), ("a", "b"),
+        ("a", "b", "c"),
+    ]  # fmt: skip
+
+
+def test_only_groups():
+    groups = plan_groups(
+        config(singles=False, pairs=False, all=False, groups=[["a", "b"]]), ("a", "b", "c")
+    )
+    assert groups == [("a", "b")]
+
+
+def test_unknown_task_raises():
+    with pytest.raises(InputError) as info:
+        plan_groups(config(groups=[["a", "zz"]]), ("a", "b"))
+    assert info.value.field == "plan.groups[0][1]"
+
+
+def test_runs_are_seed_major_and_unique():
+    suite = toy_suite()
+    specs = plan_runs(config(), suite, ToyBackend())
+    n = len(plan_groups(config(), suite.names))
+    assert len(specs) == 2 * n == len({s.key for s in specs})
+    assert [s.seed for s in specs] == [3] * n + [1] * n
+    assert specs == plan_runs(config(), suite, ToyBackend())
