@@ -35,6 +35,19 @@ def complete_count(db: Path) -> int:
         return 0
 
 
+def workers_gone(group: int, timeout: float = 6.0) -> bool:
+    """Whether every process of session ``group`` has exited (kills leftovers either way)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(group, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.2)
+    os.killpg(group, signal.SIGKILL)
+    return False
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("workers", [1, 2])
 def test_kill_9_then_resume(tmp_path, workers):
@@ -43,13 +56,16 @@ def test_kill_9_then_resume(tmp_path, workers):
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(STUDY_TESTS), *sys.path])}
     cmd = [sys.executable, "-c", "from taskaffinity.cli import main; main()"]
     cmd += ["run", str(cfg), "--out", str(out), "--quiet", "--workers", str(workers)]
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
     deadline = time.monotonic() + 25
     while complete_count(out / "study.sqlite") < 3 and time.monotonic() < deadline:
         assert proc.poll() is None, "the study ended before it could be killed"
         time.sleep(0.05)
-    os.kill(proc.pid, signal.SIGKILL)
+    os.kill(proc.pid, signal.SIGKILL)  # the driver only: its pool workers must exit by themselves
     proc.wait()
+    assert workers_gone(proc.pid), "pool workers outlived the killed driver"
     with ResultStore(out / "study.sqlite") as store:
         before = {r["key"] for r in store.rows() if r["status"] == "complete"}
     assert 3 <= len(before) < 14

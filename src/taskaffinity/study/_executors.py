@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 import time
 import traceback
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -82,7 +83,15 @@ class SequentialExecutor:
 _WORKER: dict[str, Any] = {}
 
 
+def _exit_with_parent(parent: int) -> None:
+    """Exit this worker when the driver dies (e.g. ``kill -9``) instead of lingering."""
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(1)
+
+
 def _init_worker(backend: Any, suite: Any, threads: int) -> None:
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     set_threads(threads)
     _WORKER["backend"], _WORKER["suite"] = backend, suite
 

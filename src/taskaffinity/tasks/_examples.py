@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import random
@@ -37,10 +38,8 @@ def _seq(value: Any, *, chars: bool) -> list[str]:
     if hasattr(value, "tolist"):
         value = value.tolist()
     if isinstance(value, str) and value.startswith("["):
-        try:
+        with contextlib.suppress(json.JSONDecodeError):
             value = json.loads(value)
-        except json.JSONDecodeError:
-            pass
     if isinstance(value, str):
         return list(value) if chars else value.split()
     if isinstance(value, list | tuple):

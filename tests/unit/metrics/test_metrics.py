@@ -48,7 +48,7 @@ def test_span_f1_seqeval() -> None:
     out = evaluate(task, gold, pred)
     # gold spans: PER(0-1), LOC(3); predicted: PER(0), LOC(3) -> 1 correct of 2 and 2
     assert out["span_f1"] == pytest.approx(0.5)
-    assert out["tag_f1"] == pytest.approx(2 / 3)  # B-LOC, B-PER right, I-PER missed
+    assert out["tag_f1"] == pytest.approx(0.8)  # P = 2/2, R = 2/3 (I-PER missed)
 
 
 def test_baseline_majority() -> None:

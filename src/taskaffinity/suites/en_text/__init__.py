@@ -2,11 +2,23 @@
 ``NOTICE``; rebuilt by :mod:`taskaffinity.suites.en_text.build`).
 
 The setting of the PVI task-grouping study (Li, Miller, Bethard and Savova): a pretrained
-encoder (MiniLM, ``encoder`` backend) with one head per task.
+encoder (MiniLM, ``encoder`` backend) with one head per task. Tasks: ``polarity``,
+``subjectivity`` (category sentiment), ``party`` (discourse), ``spam`` (document),
+``supersense`` and ``wn_pos`` (lexical); 1200/150/150 examples each, class-balanced.
 """
 
 from __future__ import annotations
 
-from taskaffinity.suites.en_text._load import SUITE_NAME, load
+from pathlib import Path
+
+from taskaffinity.tasks import TaskSuite, load_suite_file
 
 __all__ = ["SUITE_NAME", "load"]
+
+SUITE_NAME = "en-text"
+HERE = Path(__file__).resolve().parent
+
+
+def load() -> TaskSuite:
+    """The ``en-text`` suite from the shipped ``data/*.jsonl.gz`` (see ``suite.yaml``)."""
+    return load_suite_file(HERE / "suite.yaml")

