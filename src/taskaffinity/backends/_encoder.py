@@ -34,7 +34,9 @@ _FEATURES_MAX = 48
 @lru_cache(maxsize=2)
 def _load(model: str) -> tuple[Any, Any]:
     from transformers import AutoModel, AutoTokenizer
+    from transformers.utils import logging as hf_logging
 
+    hf_logging.disable_progress_bar()
     try:
         tok = AutoTokenizer.from_pretrained(model)
         enc = AutoModel.from_pretrained(model)

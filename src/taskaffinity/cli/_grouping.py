@@ -5,7 +5,7 @@ over an imported score table. Thin wrappers over :mod:`taskaffinity.grouping` an
 from __future__ import annotations
 
 import json
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -16,16 +16,14 @@ from taskaffinity.errors import InputError
 from taskaffinity.types import Grouping, ScoreTable
 
 
-class TableFormat(str, Enum):
+class TableFormat(StrEnum):
     standley = "standley"
     mtgnet = "mtgnet"
     csv = "csv"
 
 
 Fmt = Annotated[TableFormat, typer.Option("--format", help="Table format.")]
-Members = Annotated[
-    Path | None, typer.Option(help="mtgnet: the 0/1 membership file (*_x.csv).")
-]
+Members = Annotated[Path | None, typer.Option(help="mtgnet: the 0/1 membership file (*_x.csv).")]
 Names = Annotated[str | None, typer.Option(help="Comma-separated task names (column order).")]
 Lower = Annotated[
     bool, typer.Option("--lower-is-better", help="csv: scores are losses (default: higher).")
@@ -55,9 +53,7 @@ def _record(g: Grouping, budget, val: ScoreTable, used_hoa: bool) -> dict[str, A
 
     rec: dict[str, Any] = {
         "budget": budget,
-        "networks": [
-            {"tasks": list(t), "cost": c} for t, c in zip(g.groups, g.costs, strict=True)
-        ],
+        "networks": [{"tasks": list(t), "cost": c} for t, c in zip(g.groups, g.costs, strict=True)],
         "objective": g.predicted,
     }
     if used_hoa:

@@ -39,7 +39,8 @@ def _logging(quiet: bool) -> None:
     if quiet:
         import logging
 
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+        logging.basicConfig(format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
+        logging.getLogger("taskaffinity").setLevel(logging.INFO)
 
 
 @app.command("run")
@@ -49,7 +50,8 @@ def run_cmd(
     workers: Annotated[int | None, _WORKERS] = None,
     quiet: Annotated[bool, _QUIET] = False,
 ) -> None:
-    """Train every run of a study config not yet stored (resumes after any crash)."""
+    """Train every run of a study config not yet stored (resumes after any crash; failed
+    runs are retried). OUT defaults to studies/NAME. Exits 1 when a run failed."""
     from taskaffinity.config import load_config
     from taskaffinity.study import run_study
 

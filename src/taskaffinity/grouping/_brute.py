@@ -61,9 +61,9 @@ def brute_force_partition(
     def visit(covered: int, value: float, spent: float, chosen: list[int]) -> None:
         if covered == full:
             k = len(chosen)
-            if (n_groups is None or k == n_groups) and (max_groups is None or k <= max_groups):
-                if value > best[0] + EPS:
-                    best[0], best[1] = value, list(chosen)
+            fits = (n_groups is None or k == n_groups) and (max_groups is None or k <= max_groups)
+            if fits and value > best[0] + EPS:
+                best[0], best[1] = value, list(chosen)
             return
         low = (~covered & full) & -(~covered & full)
         for r, m in enumerate(masks):

@@ -58,7 +58,8 @@ def problem(table: ScoreTable) -> Problem:
     """Validate ``table`` for searching and build its :class:`Problem`.
 
     Raises :class:`~taskaffinity.errors.InputError` when a network has no score for one of
-    its own tasks, or a cost is negative.
+    its own tasks, a cost is negative, or two networks share tasks and cost (a network is
+    identified by its tasks and cost, e.g. Standley's half- and full-size singles).
     """
     n = table.n_tasks
     members = np.zeros((len(table.groups), n), dtype=bool)
@@ -72,6 +73,16 @@ def problem(table: ScoreTable) -> Problem:
             )
     if np.any(table.costs < 0):
         raise InputError("negative network cost", field="cost")
+    seen: set[tuple[tuple[str, ...], float]] = set()
+    for group, cost in zip(table.groups, table.costs, strict=True):
+        key = (group, round(float(cost), 9))
+        if key in seen:
+            raise InputError(
+                f"two networks {'+'.join(group)} of the same cost {cost:g}: networks are "
+                "identified by tasks and cost; average repeated runs (seeds) into one row",
+                field="group",
+            )
+        seen.add(key)
     sign = 1.0 if table.higher_is_better else -1.0
     values = np.where(members, sign * np.nan_to_num(table.scores), -np.inf)
     return Problem(table, members, values, table.costs.astype(float), sign)

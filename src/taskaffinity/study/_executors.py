@@ -76,7 +76,7 @@ class SequentialExecutor:
         spec = self._queue.pop(0)
         return [(spec, safe_run(self.backend, spec, self.suite))]
 
-    def close(self) -> None:
+    def close(self, abort: bool = False) -> None:
         self._queue.clear()
 
 
@@ -145,7 +145,12 @@ class PoolExecutor:
             self.close()
         return out
 
-    def close(self) -> None:
+    def close(self, abort: bool = False) -> None:
+        """Shut the pool down; ``abort`` (Ctrl-C, an error in the driver) also terminates
+        the runs in flight instead of waiting for them."""
         if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
+            if abort:  # no public API before Python 3.14 (terminate_workers)
+                for proc in list(getattr(self._pool, "_processes", {}).values()):
+                    proc.terminate()
+            self._pool.shutdown(wait=not abort, cancel_futures=True)
             self._pool = None

@@ -79,7 +79,7 @@ class RayExecutor:
                 out.append((spec, failed_result(spec, f"ray task failed: {err!r}")))
         return out
 
-    def close(self) -> None:
+    def close(self, abort: bool = False) -> None:
         for ref in self._refs:
             self._ray.cancel(ref, force=True)
         self._refs.clear()

@@ -83,6 +83,7 @@ def _drive(store: ResultStore, bar: StudyProgress, executor: Any, todo: deque) -
     """Keep ``executor.slots`` runs in flight until ``todo`` is empty; store each result
     as it arrives. Returns the number of runs finished."""
     in_flight = finished = 0
+    aborted = True
     try:
         while todo or in_flight:
             while todo and in_flight < executor.slots:
@@ -96,8 +97,9 @@ def _drive(store: ResultStore, bar: StudyProgress, executor: Any, todo: deque) -
                 bar.finish(result)
                 in_flight -= 1
                 finished += 1
+        aborted = False
     finally:
-        executor.close()
+        executor.close(abort=aborted)
     return finished
 
 

@@ -25,7 +25,7 @@ from taskaffinity.tables._subset import sample_groups, take_rows
 from taskaffinity.tables._surrogate import Surrogate
 from taskaffinity.types import ScoreTable
 
-__all__ = ["surrogate_study", "summarize_study"]
+__all__ = ["summarize_study", "surrogate_study"]
 
 
 def _judge(pred: ScoreTable, truth: ScoreTable, measured: set, budgets: Sequence[float]) -> dict:

@@ -12,17 +12,17 @@ from taskaffinity.errors import InputError
 
 def test_gold_log_probs_shapes_and_null_model(suite, tiny_config) -> None:
     backend = get_backend("scratch", tiny_config)
-    for name in ("vowel", "mark"):
-        real, cost = backend.gold_log_probs(name, suite, 0, null_input=False)
-        null, _ = backend.gold_log_probs(name, suite, 0, null_input=True, split="dev")
-        assert real.shape == (len(suite.task(name).test),)
-        assert null.shape == (len(suite.task(name).dev),)
-        assert np.all(np.isfinite(real)) and np.all(real <= 0) and np.all(null <= 0)
-        assert cost.steps > 0
-    # the mark task is learnable from the input: V-information clearly positive
+    vowel, cost = backend.gold_log_probs("vowel", suite, 0, null_input=False, split="dev")
+    assert vowel.shape == (len(suite.task("vowel").dev),) and cost.steps > 0
+    assert np.all(np.isfinite(vowel)) and np.all(vowel <= 0)
     real, _ = backend.gold_log_probs("mark", suite, 0, null_input=False)
     null, _ = backend.gold_log_probs("mark", suite, 0, null_input=True)
+    assert real.shape == null.shape == (len(suite.task("mark").test),)
+    assert np.all(np.isfinite(null)) and np.all(null <= 0)
+    # the mark task is learnable from the input: V-information clearly positive
     assert (real - null).mean() / np.log(2) > 0.2
+    with pytest.raises(InputError, match="split"):
+        backend.gold_log_probs("mark", suite, 0, null_input=True, split="valid")
 
 
 class _TagProbe:

@@ -75,3 +75,13 @@ def test_unknown_plan_task_names_config_line(tmp_path, toy_env):
         "plan.groups[0][1]",
     )
     assert not (tmp_path / "out").exists()  # nothing written before the plan is valid
+
+
+def test_backend_hyperparameter_error_names_config_line(tmp_path):
+    from taskaffinity.study import make_backend
+
+    path = tmp_path / "s.yaml"
+    path.write_text("suite: zh-classical\nbackend:\n  name: scratch\n  epochs: -1\n")
+    with pytest.raises(InputError) as info:
+        make_backend(load_config(path))
+    assert (info.value.file, info.value.line, info.value.field) == (str(path), 4, "backend.epochs")
