@@ -15,6 +15,7 @@ from taskaffinity.affinity._base import (
     cost_fraction,
     get_estimator,
     register_estimator,
+    seconds_fraction,
 )
 from taskaffinity.affinity._compare import (
     TARGET,
@@ -59,5 +60,6 @@ __all__ = [
     "register_estimator",
     "run_estimator",
     "scatter_data",
+    "seconds_fraction",
     "two_sample",
 ]

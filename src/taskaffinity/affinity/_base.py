@@ -29,6 +29,7 @@ __all__ = [
     "cost_fraction",
     "get_estimator",
     "register_estimator",
+    "seconds_fraction",
 ]
 
 
@@ -41,14 +42,20 @@ class Budget:
     """What one estimation may spend, for one seed.
 
     * ``seed``: the seed of every training run the estimator starts;
-    * ``max_steps``: cap on optimizer steps, summed over the estimator's training runs
-      (None: the backend's own training length). Probe estimators stop their joint run
-      there; PVI gives every one of its ``2 x n_tasks`` runs an equal share;
+    * ``max_steps``: cap on training steps, summed over the estimator's training runs
+      (None: the backend's own training length). Probe estimators count their probes'
+      work in step equivalents and cut their joint run so that the total fits; PVI gives
+      every one of its ``2 x n_tasks`` runs an equal share;
     * ``max_seconds``: wall-clock cap; checked between training runs, a run is never cut,
       so the estimator raises :class:`BudgetExceeded` when the cap is already spent;
     * ``reference``: cost of the brute-force singles+pairs grid for one seed (from a
-      study), the denominator of ``AffinityMatrix.cost_fraction`` (wall seconds; optimizer
-      steps when either side has no seconds).
+      study), the denominator of ``AffinityMatrix.cost_fraction``.
+
+    Cost fraction = estimator steps / grid steps (training-step equivalents: optimizer
+    steps plus probe work, see :mod:`taskaffinity.affinity._probe`), the same unit on
+    both sides, deterministic and independent of caches (a frozen encoder's features
+    are computed once per process, which makes wall seconds depend on what ran before);
+    wall seconds when either side has no steps. ``seconds_fraction`` gives the wall ratio.
     """
 
     seed: int = 0
@@ -69,14 +76,21 @@ class Budget:
 
 
 def cost_fraction(cost: Cost, reference: Cost | None) -> float | None:
-    """``cost / reference`` in wall seconds (steps when seconds are missing); None if unknown."""
+    """``cost / reference`` in steps (wall seconds when steps are missing); None if unknown."""
     if reference is None:
         return None
-    if cost.seconds > 0 and reference.seconds > 0:
-        return cost.seconds / reference.seconds
-    if reference.steps > 0:
+    if cost.steps > 0 and reference.steps > 0:
         return cost.steps / reference.steps
+    if reference.seconds > 0:
+        return cost.seconds / reference.seconds
     return None
+
+
+def seconds_fraction(cost: Cost, reference: Cost | None) -> float | None:
+    """``cost.seconds / reference.seconds``; None if unknown."""
+    if reference is None or reference.seconds <= 0:
+        return None
+    return cost.seconds / reference.seconds
 
 
 class Estimator:

@@ -5,8 +5,9 @@ study's suite with the study's backend and first seed, and scores each estimate 
 :func:`taskaffinity.analysis.evaluate_affinity` against the gain matrix of the measured
 singles and pairs: Spearman (overall and per target), top-1 best-partner accuracy, regret
 of the grouping chosen from the estimate, and cost as a fraction of the brute-force
-singles+pairs grid of that seed. Estimates are cached in ``DIR/estimates/<method>.json``
-under a key of everything they depend on, so a second call only re-scores.
+singles+pairs grid of that seed (training-step equivalents; also wall seconds).
+Estimates are cached in ``DIR/estimates/<method>.json`` under a key of everything they
+depend on, so a second call only re-scores.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from taskaffinity.affinity._base import Budget, available, get_estimator
+from taskaffinity.affinity._base import Budget, available, get_estimator, seconds_fraction
 from taskaffinity.errors import InputError
 from taskaffinity.types import AffinityMatrix, Cost
 
@@ -114,8 +115,8 @@ def compare_estimators(
 
     Returns ``(rows, matrices, truth)``: one row per method with ``method, spearman, top1,
     regret, cost_fraction`` plus ``kendall, topk, per_target`` (Spearman per target),
-    ``seconds, steps, chosen_groups, best_groups, meets_target``; the AffinityMatrix per
-    method; and the measured GainMatrix.
+    ``seconds, steps, seconds_fraction, chosen_groups, best_groups, meets_target``; the
+    AffinityMatrix per method; and the measured GainMatrix.
     """
     from taskaffinity.analysis import evaluate_affinity, gain_matrix
     from taskaffinity.study import make_backend
@@ -150,6 +151,7 @@ def compare_estimators(
             "topk": ev["topk"], "k": ev["k"],
             "per_target": {t: v["spearman"] for t, v in ev["per_target"].items()},
             "seconds": aff.cost.seconds, "steps": aff.cost.steps,
+            "seconds_fraction": seconds_fraction(aff.cost, budget.reference),
             "chosen_groups": ev.get("chosen_groups"), "best_groups": ev.get("best_groups"),
             "meets_target": meets,
         })  # fmt: skip

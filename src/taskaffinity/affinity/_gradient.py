@@ -6,7 +6,8 @@ NeurIPS 2020.
 Every ``every`` steps each task's loss on its own batch is differentiated with respect to
 the shared parameters, and ``cos(g_i, g_j)`` is recorded; the estimate is the mean over
 probed steps. Symmetric: ``values[i, j] = values[j, i]`` (cosine does not say which task
-helps which). Cost: the joint run plus ``n`` backward passes per probed step.
+helps which). Cost: the joint run plus ``n`` backward passes per probed step (``n`` step
+equivalents).
 """
 
 from __future__ import annotations
@@ -67,7 +68,8 @@ class GradientCosine(Estimator):
         """``values[i, j]`` = mean ``cos(grad L_i, grad L_j)`` over probed steps, symmetric,
         in ``suite.names`` order, diagonal NaN."""
         budget = budget or Budget()
+        n = len(suite.names)
         values, cost, _ = run_probe(
-            suite, backend, budget.seed, self.every, budget.max_steps, gradient_cosines
+            suite, backend, budget.seed, self.every, budget.max_steps, gradient_cosines, n
         )
         return self._matrix(suite.names, values, cost, budget)

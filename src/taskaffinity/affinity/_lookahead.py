@@ -11,7 +11,8 @@ parameters::
 ``Z[i -> j] > 0``: a step on ``i`` lowers ``j``'s loss (``i`` helps ``j``). Averaged over
 the probed steps. Returned as ``values[j, i] = Z[i -> j]`` (row = target ``j``, column =
 source ``i``). Cost: the joint run plus ``n`` lookahead steps and ``n * (n + 1)`` loss
-evaluations per probed step.
+evaluations per probed step (counted in ``Cost.steps`` as ``n + n (n + 1) / 3``
+training-step equivalents).
 """
 
 from __future__ import annotations
@@ -81,7 +82,9 @@ class LookaheadAffinity(Estimator):
         def measure(ctx: Any, tasks: tuple[str, ...]) -> np.ndarray:
             return lookahead_step(ctx, tasks, lr)
 
+        n = len(suite.names)
+        work = n + n * (n + 1) / 3.0  # n lookahead backward passes, n(n+1) forward losses
         values, cost, _ = run_probe(
-            suite, backend, budget.seed, self.every, budget.max_steps, measure
+            suite, backend, budget.seed, self.every, budget.max_steps, measure, work
         )
         return self._matrix(suite.names, values, cost, budget)

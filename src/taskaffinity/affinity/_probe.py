@@ -65,16 +65,30 @@ class MatrixProbe:
 
 
 def run_probe(
-    suite: Any, backend: Any, seed: int, every: int, max_steps: int | None, measure: Any
+    suite: Any,
+    backend: Any,
+    seed: int,
+    every: int,
+    max_steps: int | None,
+    measure: Any,
+    probe_steps: float = 0.0,
 ) -> tuple[np.ndarray, Cost, MatrixProbe]:
     """One joint run of every task of ``suite`` with a :class:`MatrixProbe`.
 
-    Returns the mean probed matrix (suite order), the run's cost (training and probing
-    wall time, the run's optimizer steps and examples) and the probe itself.
+    ``probe_steps``: the work of one probed step in training-step equivalents (one
+    backward pass = 1, one forward-only loss = 1/3). Returns the mean probed matrix
+    (suite order), the cost (wall time of training and probing; ``steps`` = the run's
+    optimizer steps + the probes' step equivalents; examples seen in training) and the
+    probe. ``max_steps`` caps that total: the run is cut to
+    ``max_steps / (1 + probe_steps / every)`` optimizer steps.
     """
     tasks = tuple(suite.names)
     probe = MatrixProbe(tasks, every, measure)
+    cap = None
+    if max_steps is not None:
+        cap = max(1, int(max_steps / (1.0 + probe_steps / every)))
     start = time.perf_counter()
-    run_cost = with_max_steps(backend, max_steps).train_with_probe(list(tasks), suite, seed, probe)
+    run_cost = with_max_steps(backend, cap).train_with_probe(list(tasks), suite, seed, probe)
     seconds = max(time.perf_counter() - start, run_cost.seconds)
-    return probe.mean, Cost(seconds, run_cost.steps, run_cost.examples), probe
+    steps = run_cost.steps + int(probe.probes * probe_steps)
+    return probe.mean, Cost(seconds, steps, run_cost.examples), probe

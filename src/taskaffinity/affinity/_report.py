@@ -13,8 +13,8 @@ from taskaffinity.types import AffinityMatrix, GainMatrix
 
 __all__ = ["ScatterData", "comparison_section", "comparison_table", "scatter_data"]
 
-COLUMNS = ("method", "spearman", "top1", "regret", "cost_fraction", "kendall", "seconds",
-           "meets_target")  # fmt: skip
+COLUMNS = ("method", "spearman", "top1", "regret", "cost_fraction", "seconds_fraction",
+           "kendall", "meets_target")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,8 @@ def comparison_section(
         "rank correlation over the off-diagonal cells, top-1 = share of targets whose "
         "predicted best partner is the measured best, regret = measured value of the best "
         "partition minus that of the partition chosen from the estimate, cost_fraction = "
-        "the estimator's wall time / the singles+pairs grid's wall time (same seed). "
+        "the estimator's training steps (probe work in step equivalents) / the "
+        "singles+pairs grid's steps (same seed); seconds_fraction = the same in wall time. "
         f"Target: Spearman &ge; {TARGET['spearman']}, zero regret, cost &le; "
         f"{TARGET['cost_fraction']:.0%}. <code>pvi</code> is a similarity of PVI "
         "distributions (symmetric), not a directed transfer estimate.</p>"

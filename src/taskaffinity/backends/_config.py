@@ -96,10 +96,19 @@ class TrainConfig:
 
 @dataclass
 class ScratchConfig(TrainConfig):
-    """Character-level Transformer encoder trained from random initialisation."""
+    """Character-level Transformer encoder trained from random initialisation.
 
+    Defaults were tuned on zh-classical for the demo's budget (2 CPU cores): one layer of
+    width 128 scored as well as two layers (or width 96) and trains ~35% faster; dropout
+    0 scored as well as 0.1 within 3 epochs (best-dev checkpoints guard against
+    over-fitting) and saves another ~25% of CPU time.
+    """
+
+    epochs: float = _f(3.0, "passes over the union of the run's training sets")
+    lr: float = _f(2e-3, "peak AdamW learning rate of the trained body and the heads")
+    dropout: float = _f(0.0, "dropout probability in the shared body")
     d_model: int = _f(128, "width of the character Transformer")
-    layers: int = _f(2, "Transformer encoder layers")
+    layers: int = _f(1, "Transformer encoder layers")
     heads: int = _f(4, "attention heads (must divide d_model)")
     ff_dim: int = _f(256, "feed-forward width inside each layer")
     max_len: int = _f(64, "characters kept per example (longer inputs are truncated)")

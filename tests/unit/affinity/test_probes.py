@@ -51,7 +51,7 @@ def test_tag_estimator_direction_and_order():
     assert aff.values[i["b"], i["a"]] == pytest.approx(_z("a", "b"))
     assert aff.values[i["a"], i["b"]] == pytest.approx(_z("b", "a"))
     assert aff.values[i["c"], i["a"]] < 0
-    assert aff.cost.steps == 6
+    assert aff.cost.steps == 6 + int(3 * (4 + 4 * 5 / 3))  # 3 probes in step equivalents
 
 
 def test_tag_lookahead_lr_overrides_the_run_lr():

@@ -35,3 +35,22 @@ def test_finetuned_encoder_few_steps(suite, minilm) -> None:
         get_backend("encoder", cfg).spec(["mark"], 0, suite), suite
     )
     assert result.ok and 0.0 <= result.scores["mark"] <= 1.0
+
+
+def test_frozen_encoder_capabilities(suite, minilm) -> None:
+    cfg = {"model": minilm, "freeze": True, "max_steps": 6, "max_len": 32}
+    backend = get_backend("encoder", cfg)
+    for name in ("vowel", "mark"):
+        logp, cost = backend.gold_log_probs(name, suite, 0, null_input=True)
+        assert logp.shape == (len(suite.task(name).test),) and cost.steps == 6
+        assert np.all(np.isfinite(logp)) and np.all(logp <= 0)
+
+
+def test_encoder_config_errors(suite) -> None:
+    from taskaffinity.errors import InputError
+
+    with pytest.raises(InputError, match="'pooling'"):
+        get_backend("encoder", {"pooling": "max"})
+    with pytest.raises(InputError, match="'model'"):
+        b = get_backend("encoder", {"model": "/nonexistent/model/dir", "max_steps": 1})
+        b.run(b.spec(["vowel"], 0, suite), suite)
