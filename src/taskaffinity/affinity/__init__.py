@@ -5,6 +5,11 @@ Every estimator is a registered class with keyword hyperparameters and
 source task, diagonal NaN, cost recorded). Registered: ``pvi`` (Ethayarajh et al. 2022;
 Li et al.), ``tag`` (lookahead affinity, Fifty et al. 2021), ``gradient_cosine`` (Yu et
 al. 2020). ``get_estimator(name, **params)`` builds one; ``available()`` lists them.
+:class:`Budget` caps what an estimation may spend (seed, steps, seconds) and carries the
+brute-force grid's cost for ``cost_fraction``. ``compare_estimators(study)`` scores every
+estimator against a study's measured gain matrix; ``comparison_section`` puts the result
+in the HTML report. PVI extras: ``compute_pvi`` (per-instance PVI, CSV export) and
+``group_by_pvi`` (t-tests / ANOVA candidate groups, proposed grouping).
 """
 
 from taskaffinity.affinity._base import (

@@ -6,7 +6,7 @@ study's suite with the study's backend and first seed, and scores each estimate 
 singles and pairs: Spearman (overall and per target), top-1 best-partner accuracy, regret
 of the grouping chosen from the estimate, and cost as a fraction of the brute-force
 singles+pairs grid of that seed (training-step equivalents; also wall seconds).
-Estimates are cached in ``DIR/estimates/<method>.json`` under a key of everything they
+Estimates are cached in ``DIR/estimates/<method>[.max<steps>].json`` under a key of everything they
 depend on, so a second call only re-scores.
 """
 
@@ -78,7 +78,8 @@ def run_estimator(
     estimator object (None when reused from the cache)."""
     est = get_estimator(method, **(params or {}))
     key = _key(method, est.get_params(), backend, suite, budget)
-    path = cache_dir / f"{method}.json" if cache_dir else None
+    stem = method if budget.max_steps is None else f"{method}.max{budget.max_steps}"
+    path = cache_dir / f"{stem}.json" if cache_dir else None
     if path is not None and path.is_file() and not force:
         data = json.loads(path.read_text(encoding="utf-8"))
         if data.get("key") == key:
@@ -89,8 +90,8 @@ def run_estimator(
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps({**aff.to_dict(), "key": key}, indent=1), encoding="utf-8")
         if hasattr(est, "result_"):
-            est.result_.to_csv(path.with_name(f"{method}_instances.csv"))
-            est.grouping_.to_csv(path.with_name(f"{method}_groups.csv"))
+            est.result_.to_csv(path.with_name(f"{stem}_instances.csv"))
+            est.grouping_.to_csv(path.with_name(f"{stem}_groups.csv"))
     return aff, est
 
 

@@ -61,7 +61,7 @@ class GradientCosine(Estimator):
         probe period in optimizer steps.
     """
 
-    def __init__(self, *, every: int = 5) -> None:
+    def __init__(self, *, every: int = 10) -> None:
         self.every = every
 
     def estimate(self, suite: Any, backend: Any, budget: Budget | None = None) -> AffinityMatrix:

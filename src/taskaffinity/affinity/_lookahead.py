@@ -69,7 +69,7 @@ class LookaheadAffinity(Estimator):
         step size of the lookahead SGD step; None uses the run's current learning rate.
     """
 
-    def __init__(self, *, every: int = 5, lookahead_lr: float | None = None) -> None:
+    def __init__(self, *, every: int = 10, lookahead_lr: float | None = None) -> None:
         self.every = every
         self.lookahead_lr = lookahead_lr
 

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from taskaffinity.affinity._base import BudgetExceeded
 from taskaffinity.types import Cost
 
 __all__ = ["MatrixProbe", "run_probe", "with_max_steps"]
@@ -90,5 +91,10 @@ def run_probe(
     start = time.perf_counter()
     run_cost = with_max_steps(backend, cap).train_with_probe(list(tasks), suite, seed, probe)
     seconds = max(time.perf_counter() - start, run_cost.seconds)
+    if probe.probes == 0:
+        raise BudgetExceeded(
+            f"the joint run took {run_cost.steps} steps, fewer than one probe period "
+            f"({every}); raise the step budget or lower 'every'"
+        )
     steps = run_cost.steps + int(probe.probes * probe_steps)
     return probe.mean, Cost(seconds, steps, run_cost.examples), probe

@@ -16,10 +16,14 @@ tagging PVI is a per-token average in bits.
 PVI does **not** define directed transfer. The AffinityMatrix of this estimator is a
 documented similarity of the tasks' PVI distributions, symmetric:
 
-* ``similarity="mean_diff"`` (default): ``values[i, j] = -|mean PVI_i - mean PVI_j|``
-  (bits; 0 = identical V-information);
-* ``similarity="p_value"``: the two-sample t-test p-value of PVI_i vs PVI_j (high = not
-  distinguishable), the quantity the paper's grouping thresholds.
+* ``similarity="p_value"`` (default): ``values[i, j] = p - alpha``, with ``p`` the
+  two-sample t-test p-value of PVI_i vs PVI_j (the quantity the paper's grouping
+  thresholds): positive exactly when the pair is a candidate group (distributions not
+  distinguishable at ``alpha``), so a grouping chosen from the matrix follows the paper's
+  pairwise rule;
+* ``similarity="mean_diff"``: ``values[i, j] = -|mean PVI_i - mean PVI_j|`` (bits; 0 =
+  identical V-information; never positive, so a grouping chosen from it keeps tasks
+  alone).
 """
 
 from __future__ import annotations
@@ -112,7 +116,7 @@ class PVIEstimator(Estimator):
     Parameters
     ----------
     split: held-out split whose instances get a PVI ("test" as in the papers, or "dev").
-    similarity: "mean_diff" or "p_value" (the AffinityMatrix's definition).
+    similarity: "p_value" (p - alpha) or "mean_diff" (the AffinityMatrix's definition).
     test: "welch" (default) or "paired" (paired t-test on equal-size seeded samples).
     alpha: significance level of the grouping (``result_.grouping()``).
 
@@ -123,7 +127,7 @@ class PVIEstimator(Estimator):
         self,
         *,
         split: str = "test",
-        similarity: str = "mean_diff",
+        similarity: str = "p_value",
         test: str = "welch",
         alpha: float = 0.01,
     ) -> None:
@@ -153,5 +157,6 @@ class PVIEstimator(Estimator):
                 if self.similarity == "mean_diff":
                     values[i, j] = -abs(float(np.mean(a) - np.mean(b)))
                 else:
-                    values[i, j] = two_sample(a, b, test=self.test, seed=budget.seed)[1]
+                    p = two_sample(a, b, test=self.test, seed=budget.seed)[1]
+                    values[i, j] = p - self.alpha
         return self._matrix(names, values, result.cost, budget)

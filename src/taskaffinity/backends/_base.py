@@ -173,12 +173,16 @@ class Backend:
 
         from taskaffinity.backends._train import Trainer
 
+        previous = torch.get_num_threads()
         if cfg.threads:
-            torch.set_num_threads(cfg.threads)
-        torch.manual_seed(seed)
-        body = self.build_body(cfg, suite)
-        trainer = Trainer(body, tasks, cfg, seed, null=null)
-        trainer.fit(probe)
+            torch.set_num_threads(cfg.threads)  # restored below: a run leaves no global state
+        try:
+            torch.manual_seed(seed)
+            body = self.build_body(cfg, suite)
+            trainer = Trainer(body, tasks, cfg, seed, null=null)
+            trainer.fit(probe)
+        finally:
+            torch.set_num_threads(previous)
         return trainer
 
     def __repr__(self) -> str:

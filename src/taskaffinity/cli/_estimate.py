@@ -17,7 +17,9 @@ from taskaffinity.cli._app import app
 from taskaffinity.errors import InputError, TaskAffinityError
 
 _JSON = typer.Option("--json", help="write the result as JSON here ('-' = stdout)")
-_MAX_STEPS = typer.Option("--max-steps", help="cap on the estimator's optimizer steps")
+_MAX_STEPS = typer.Option(
+    "--max-steps", help="cap on the estimator's training steps (probe work included)"
+)
 _BUDGET = typer.Option(
     "--budget", help="cap on steps as a fraction of the singles+pairs grid's steps, e.g. 0.1"
 )
@@ -84,8 +86,11 @@ def estimate_cmd(
     max_steps: Annotated[int | None, _MAX_STEPS] = None,
     budget: Annotated[float | None, _BUDGET] = None,
 ) -> None:
-    """Estimate pairwise task affinity (row = target, column = source) with one estimator;
-    prints or writes the AffinityMatrix JSON (tasks, values, method, cost)."""
+    """Estimate pairwise task affinity (row = target, column = source) with one estimator.
+
+    Prints or writes the AffinityMatrix JSON: tasks, values, method, params, cost (seconds,
+    steps, examples, fraction of the singles+pairs grid).
+    """
     from taskaffinity.affinity import Budget, available, run_estimator
 
     try:
@@ -111,8 +116,11 @@ def compare_cmd(
     force: Annotated[bool, typer.Option(help="recompute cached estimates")] = False,
     report: Annotated[bool, typer.Option(help="add the comparison to DIR/report.html")] = True,
 ) -> None:
-    """Run every registered estimator and score it against the measured gain matrix:
-    Spearman, top-1 best partner, regret of the chosen grouping, cost fraction."""
+    """Score every registered estimator against the study's measured gain matrix.
+
+    Per estimator: Spearman (overall, per target), top-1 best partner, regret of the
+    grouping chosen from it, cost fraction; adds a section to DIR/report.html.
+    """
     from taskaffinity.affinity import compare_estimators, comparison_section, grid_cost
     from taskaffinity.study import open_study
 
@@ -164,8 +172,11 @@ def pvi_cmd(
     test: Annotated[str, typer.Option(help="'welch' or 'paired' t-test for pairs")] = "welch",
     split: Annotated[str, typer.Option(help="held-out split scored")] = "test",
 ) -> None:
-    """PVI per instance and task grouping by PVI (t-tests for pairs, ANOVA for 3+ tasks):
-    tasks whose PVI distributions do not differ at ``alpha`` form candidate groups."""
+    """Pointwise V-information per instance and task grouping by PVI.
+
+    Two-sample t-tests for pairs, one-way ANOVA for 3+ tasks: tasks whose PVI
+    distributions do not differ at alpha form candidate groups.
+    """
     from taskaffinity.affinity import Budget, compute_pvi
 
     try:

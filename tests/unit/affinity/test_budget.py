@@ -38,3 +38,10 @@ def test_with_max_steps_copies_and_caps(backend):
     assert capped.config.max_steps == 7 and backend.config.max_steps is None
     assert with_max_steps(capped, 100).config.max_steps == 7
     assert with_max_steps(backend, None) is backend
+
+
+def test_probe_budget_below_one_period_is_a_clear_error(suite, backend):
+    from taskaffinity.affinity import get_estimator
+
+    with pytest.raises(BudgetExceeded, match="probe period"):
+        get_estimator("tag", every=10).estimate(suite, backend, Budget(max_steps=5))

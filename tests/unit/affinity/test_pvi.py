@@ -12,7 +12,7 @@ from _fake import FakeBackend
 from _synthetic import TINY_BACKEND, make_task
 from test_probes import _suite
 
-from taskaffinity.affinity import Budget, compute_pvi, get_estimator, group_by_pvi
+from taskaffinity.affinity import Budget, compute_pvi, get_estimator, group_by_pvi, two_sample
 from taskaffinity.tasks import TaskSuite
 
 
@@ -37,15 +37,15 @@ def test_pvi_formula_in_bits_and_csv(tmp_path):
 
 
 def test_pvi_affinity_is_a_symmetric_similarity():
-    est = get_estimator("pvi")
+    est = get_estimator("pvi", similarity="mean_diff")
     aff = est.estimate(_suite(("a", "b")), FakeBackend(logp=_fake_logp()), Budget())
     gap = abs(np.mean([math.log2(1.8), 0.0, -1.0]) - np.mean(np.log2([2.0, 1.75, 2.25])))
     assert aff.values[0, 1] == pytest.approx(-gap) and aff.values[1, 0] == pytest.approx(-gap)
     assert est.result_.split == "test" and est.grouping_.proposed.groups
-    p = get_estimator("pvi", similarity="p_value").estimate(
-        _suite(("a", "b")), FakeBackend(logp=_fake_logp()), Budget()
-    )
-    assert 0 <= p.values[0, 1] <= 1
+    p = get_estimator("pvi").estimate(_suite(("a", "b")), FakeBackend(logp=_fake_logp()), Budget())
+    a, b = (np.log2([1.8, 1.0, 0.5]), np.log2([2.0, 1.75, 2.25]))
+    assert p.values[0, 1] == pytest.approx(two_sample(a, b)[1] - 0.01)
+    assert p.values[1, 0] == p.values[0, 1]
 
 
 def test_grouping_finds_the_two_clusters():

@@ -85,4 +85,5 @@ def tiny_config() -> dict:
         "lr": 3e-3,
         "batch_size": 16,
         "dropout": 0.0,
+        "threads": 1,
     }

@@ -19,7 +19,14 @@ def minilm() -> str:
 
 
 def test_frozen_encoder_runs_and_is_deterministic(suite, minilm) -> None:
-    cfg = {"model": minilm, "freeze": True, "max_steps": 20, "max_len": 32, "lr": 3e-3}
+    cfg = {
+        "model": minilm,
+        "freeze": True,
+        "max_steps": 20,
+        "max_len": 32,
+        "lr": 3e-3,
+        "threads": 1,
+    }
     backend = get_backend("encoder", cfg)
     spec = backend.spec(["mark", "vowel"], 0, suite)
     first = backend.run(spec, suite)
@@ -30,7 +37,14 @@ def test_frozen_encoder_runs_and_is_deterministic(suite, minilm) -> None:
 
 
 def test_finetuned_encoder_few_steps(suite, minilm) -> None:
-    cfg = {"model": minilm, "freeze": False, "max_steps": 3, "max_len": 24, "batch_size": 8}
+    cfg = {
+        "model": minilm,
+        "freeze": False,
+        "max_steps": 3,
+        "max_len": 24,
+        "batch_size": 8,
+        "threads": 1,
+    }
     result = get_backend("encoder", cfg).run(
         get_backend("encoder", cfg).spec(["mark"], 0, suite), suite
     )
@@ -38,7 +52,7 @@ def test_finetuned_encoder_few_steps(suite, minilm) -> None:
 
 
 def test_frozen_encoder_capabilities(suite, minilm) -> None:
-    cfg = {"model": minilm, "freeze": True, "max_steps": 6, "max_len": 32}
+    cfg = {"model": minilm, "freeze": True, "max_steps": 6, "max_len": 32, "threads": 1}
     backend = get_backend("encoder", cfg)
     for name in ("vowel", "mark"):
         logp, cost = backend.gold_log_probs(name, suite, 0, null_input=True)

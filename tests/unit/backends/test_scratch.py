@@ -64,3 +64,15 @@ def test_bad_runs_fail_before_training(suite, tiny_config) -> None:
     stale = RunSpec(("vowel",), "scratch", backend.config.to_dict(), 0, suite="0" * 12)
     with pytest.raises(InputError, match="suite"):
         backend.run(stale, suite)
+
+
+def test_runs_in_a_spawned_process_pool(suite, tiny_config) -> None:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    backend = get_backend("scratch", {**tiny_config, "max_steps": 3})
+    spec = backend.spec(["vowel"], 0, suite)
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(1, mp_context=ctx) as pool:
+        remote = pool.submit(backend.run, spec, suite).result(timeout=120)
+    assert remote.scores == backend.run(spec, suite).scores
