@@ -136,7 +136,6 @@ def write_markdown(results: list[dict], path: Path, command: str) -> None:
     lines = [
         "# Cheap affinity estimators vs measured transfer",
         "",
-        f"Command: `{command}`  ",
         f"Machine: {platform.machine()}, {os.cpu_count()} CPU cores (shared with other "
         f"jobs while measured), Python {platform.python_version()}.",
         "",
@@ -153,6 +152,7 @@ def write_markdown(results: list[dict], path: Path, command: str) -> None:
         lines += [
             f"## {res['suite']}",
             "",
+            f"Command: `{res.get('command', command)}`  ",
             f"Backend: `{json.dumps(be)}`; singles+pairs grid: {res['grid_steps']} steps, "
             f"{res['grid_seconds']:.0f} s of run time; study wall time this call "
             f"{res['study_seconds']:.0f} s ({res['trained_now']} runs trained now); "
@@ -213,11 +213,18 @@ def main() -> None:
     budgets = _budgets(args.budgets)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     stores = {"zh-classical": args.zh_store, "en-text": args.en_store}
-    results = []
+    command = "python " + " ".join(sys.argv)
     for name in args.suites.split(","):
-        results.append(run_suite(name, args.work, stores.get(name), budgets(name)))
-        print(json.dumps({k: v for k, v in results[-1].items() if k != "rows"}, default=str))
-        write_markdown(results, args.out, "python " + " ".join(sys.argv))
+        res = run_suite(name, args.work, stores.get(name), budgets(name))
+        res["command"] = command
+        (args.work / name / "benchmark.json").write_text(
+            json.dumps(res, indent=1, default=float), encoding="utf-8"
+        )
+        print(json.dumps({k: v for k, v in res.items() if k != "rows"}, default=str))
+        # every suite benchmarked in this work folder so far (earlier calls included)
+        done = [args.work / s / "benchmark.json" for s in ("zh-classical", "en-text")]
+        results = [json.loads(p.read_text(encoding="utf-8")) for p in done if p.is_file()]
+        write_markdown(results, args.out, command)
     print(f"wrote {args.out}")
 
 
