@@ -35,7 +35,7 @@ def test_lookahead_step_row_is_target_column_is_source():
 
     tasks = ("a", "b", "c", "d")
     ctx = FakeContext(list(tasks), torch.zeros(2, requires_grad=True), lr=0.1)
-    out = lookahead_step(ctx, tasks)
+    out = lookahead_step(ctx, tasks, step="sgd")
     a, b, c, d = range(4)
     assert out[b, a] == pytest.approx(_z("a", "b"))  # values[target, source]
     assert out[b, a] > out[a, b] > 0  # a helps b much more (relative) than b helps a
@@ -46,7 +46,8 @@ def test_lookahead_step_row_is_target_column_is_source():
 
 def test_tag_estimator_direction_and_order():
     names = ("c", "a", "b", "d")
-    aff = get_estimator("tag", every=2).estimate(_suite(names), FakeBackend(steps=6), Budget())
+    tag = get_estimator("tag", every=2, step="sgd")
+    aff = tag.estimate(_suite(names), FakeBackend(steps=6), Budget())
     i = {t: k for k, t in enumerate(names)}
     assert aff.values[i["b"], i["a"]] == pytest.approx(_z("a", "b"))
     assert aff.values[i["a"], i["b"]] == pytest.approx(_z("b", "a"))
@@ -55,7 +56,7 @@ def test_tag_estimator_direction_and_order():
 
 
 def test_tag_lookahead_lr_overrides_the_run_lr():
-    aff = get_estimator("tag", every=1, lookahead_lr=0.01).estimate(
+    aff = get_estimator("tag", every=1, lookahead_lr=0.01, step="sgd").estimate(
         _suite(("a", "b")), FakeBackend(steps=2), Budget()
     )
     assert aff.values[1, 0] == pytest.approx(_z("a", "b", lr=0.01))
@@ -78,3 +79,17 @@ def test_gradient_estimator_symmetric():
     )
     np.testing.assert_allclose(aff.values, aff.values.T)
     assert aff.values[0, 1] == pytest.approx(-1.0)
+
+
+def test_adam_like_step_keeps_the_signs_and_scales_up_small_gradients():
+    import torch
+
+    tasks = ("a", "b", "c", "d")
+    ctx = FakeContext(list(tasks), torch.zeros(2, requires_grad=True), lr=0.01)
+    sgd, adam = lookahead_step(ctx, tasks, step="sgd"), lookahead_step(ctx, tasks)
+    off = ~np.eye(4, dtype=bool) & (np.abs(sgd) > 1e-12)
+    np.testing.assert_array_equal(np.sign(adam[off]), np.sign(sgd[off]))
+    # gradient (-2, 0) -> unit RMS (-sqrt 2, 0): a step of lr * sqrt(2) on w0
+    assert adam[1, 0] == pytest.approx(1 - ((0.01 * 2**0.5 - 1) ** 2 + 0.1) / 1.1, rel=1e-4)
+    with pytest.raises(Exception, match="unknown lookahead step"):
+        lookahead_step(ctx, tasks, step="nope")
