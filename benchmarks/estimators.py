@@ -185,9 +185,10 @@ def write_markdown(results: list[dict], path: Path, command: str) -> None:
     lines += [
         "## Notes",
         "",
-        "- One seed per grid, 150 test examples per task: one test example is 0.67 accuracy "
-        "points, and most measured pair effects are within a few examples, so the measured "
-        "gain matrix is itself noisy; a rank correlation of 0.8 with it is a high bar.",
+        "- One seed per grid; en-text has 150 test examples per task (one example = 0.67 "
+        "accuracy points) and most measured pair effects there are within a few examples, so "
+        "the measured gain matrix is itself noisy; a rank correlation of 0.8 with it is a "
+        "high bar.",
         "- Budgets: 'full' = each estimator's own length (one joint run of all tasks for "
         "tag/gradient_cosine, probing every 10 steps; 2 single-task runs per task for pvi); "
         "'10%' = capped at 10% of the grid's steps (`taskaffinity compare DIR --budget 0.1`).",
