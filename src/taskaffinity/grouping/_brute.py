@@ -1,6 +1,7 @@
 """Exhaustive reference searches: every subset of networks (selection) or every set of
 disjoint networks covering all tasks (partition). Exponential; meant for small tables and
-for checking the exact searches (they share no code with them beyond the objective).
+for checking the exact searches (they share no code with them beyond the objective and
+the tie tolerance).
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ import numpy as np
 
 from taskaffinity.errors import InputError
 from taskaffinity.grouping._problem import EPS, problem
+from taskaffinity.grouping._prune import tie_tolerance
 from taskaffinity.types import Grouping, ScoreTable
 
 __all__ = ["brute_force_partition", "brute_force_select"]
@@ -16,13 +18,33 @@ __all__ = ["brute_force_partition", "brute_force_select"]
 
 def brute_force_select(table: ScoreTable, budget: float, *, max_nodes: int = 5_000_000) -> Grouping:
     """Best selection of networks with total cost ``<= budget`` covering every task, by
-    depth-first enumeration of all subsets (ties: the first subset found in row order)."""
+    depth-first enumeration of all subsets, with the tie-break of
+    :func:`~taskaffinity.grouping.select_networks`: among subsets within the tie tolerance
+    of the best objective, the fewest task memberships, then the lowest cost (then the
+    first subset found in row order)."""
     prob = problem(table)
+    tol = tie_tolerance(prob)
     n_rows = len(prob.costs)
-    best: list = [-np.inf, None]
+    sizes = prob.members.sum(axis=1)
+    front: list[tuple[float, int, float, list[int]]] = []  # (value, size, cost, rows)
     nodes = [0]
 
-    def visit(start: int, cur: np.ndarray, spent: float, chosen: list[int]) -> None:
+    def consider(value: float, size: int, cost: float, rows: list[int]) -> None:
+        best = max((f[0] for f in front), default=-np.inf)
+        if value < best - tol:
+            return
+        for f in front:  # kept: the subsets no other one beats on value, size and cost
+            if f[0] >= value - tol and (f[1], f[2]) <= (size, cost + EPS):
+                return
+        top = max(best, value)
+        front[:] = [
+            f
+            for f in front
+            if f[0] >= top - tol and not (value >= f[0] - tol and (size, cost) <= (f[1], f[2]))
+        ]
+        front.append((value, size, cost, rows))
+
+    def visit(start: int, cur: np.ndarray, spent: float, size: int, chosen: list[int]) -> None:
         nodes[0] += 1
         if nodes[0] > max_nodes:
             raise InputError(f"brute force exceeds {max_nodes} subsets")
@@ -32,14 +54,17 @@ def brute_force_select(table: ScoreTable, budget: float, *, max_nodes: int = 5_0
                 continue
             new = np.maximum(cur, prob.values[r])
             value = new.sum()
-            if value > best[0] + EPS:
-                best[0], best[1] = value, [*chosen, r]
-            visit(r + 1, new, cost, [*chosen, r])
+            if np.isfinite(value):
+                consider(float(value), size + int(sizes[r]), float(cost), [*chosen, r])
+            visit(r + 1, new, cost, size + int(sizes[r]), [*chosen, r])
 
-    visit(0, np.full(prob.n_tasks, -np.inf), 0.0, [])
-    if best[1] is None or not np.isfinite(best[0]):
+    visit(0, np.full(prob.n_tasks, -np.inf), 0.0, 0, [])
+    if not front:
         raise InputError(f"no selection within budget {budget} solves every task")
-    return prob.grouping(best[1], exact=True, method="brute-force")
+    top = max(f[0] for f in front)
+    tied = [f for f in front if f[0] >= top - tol]
+    pick = min(tied, key=lambda f: (f[1], round(f[2], 9)))
+    return prob.grouping(pick[3], exact=True, method="brute-force")
 
 
 def brute_force_partition(

@@ -56,8 +56,14 @@ def test_select_contract(name: str, seed: int) -> None:
     assert g.exact == search_info(name).exact
     if search.exact:
         assert np.isclose(g.predicted, ref.predicted)
+        # Same tie-break (fewest task memberships, then cost): the same set up to full ties.
+        assert _tie_key(g) == _tie_key(ref)
     else:
         assert not _better(g.predicted, ref.predicted, table.higher_is_better)
+
+
+def _tie_key(g: Grouping) -> tuple[int, float]:
+    return sum(len(x) for x in g.groups), round(sum(g.costs), 9)
 
 
 @pytest.mark.parametrize("name", available_searches("partition"))

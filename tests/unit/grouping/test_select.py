@@ -36,7 +36,9 @@ def test_standley_equals_brute_force(published: Path, files, use_hoa: bool) -> N
     choose = hoa(val) if use_hoa else val
     for budget in (1, 1.5, 2, 2.5, 3):  # budgets 3.5-5: benchmarks/grouping.py
         g = select_networks(choose, budget, test=test)
-        assert g.predicted == pytest.approx(brute_force_select(choose, budget).predicted, abs=1e-12)
+        ref = brute_force_select(choose, budget)
+        assert g.predicted == pytest.approx(ref.predicted, abs=1e-12)
+        assert (g.groups, g.costs) == (ref.groups, ref.costs)  # same tie-break
         assert sum(g.costs) <= budget and g.exact
         assert g.measured == pytest.approx(evaluate_grouping(test, g.groups, g.costs))
 
@@ -64,11 +66,57 @@ def test_pruning_keeps_optimum(seed: int) -> None:
     assert 0 < len(kept) <= len(table.groups)
     for budget in (1.5, 2.5):
         try:
-            ref = brute_force_select(table, budget).predicted
+            ref = brute_force_select(table, budget)
         except InputError:
             continue
-        assert select_networks(table, budget).predicted == pytest.approx(ref)
-        assert select_networks(table, budget, prune=False).predicted == pytest.approx(ref)
+        for g in (select_networks(table, budget), select_networks(table, budget, prune=False)):
+            assert g.predicted == pytest.approx(ref.predicted)
+            assert tie_key(g) == tie_key(ref)
+
+
+def tie_key(g) -> tuple[int, float]:
+    """(task memberships, rounded total cost): the tie-break after the objective."""
+    return sum(len(x) for x in g.groups), round(sum(g.costs), 9)
+
+
+def test_tie_break_fewest_memberships_then_cost() -> None:
+    """Exact ties: a+b + b+c and a+b+c + b+c both reach 3 (every task at its best); the
+    fewest task memberships win (4 < 5) even though a+b+c is cheaper; when only the
+    larger one fits, it is taken; among equal sizes the cheaper wins."""
+    from taskaffinity.grouping._problem import problem
+    from taskaffinity.grouping._select import selection_milp
+    from taskaffinity.types import ScoreTable
+
+    nan = np.nan
+    groups = (("a",), ("b",), ("c",), ("a", "b"), ("b", "c"), ("a", "b", "c"), ("b", "c"))
+    scores = np.array(
+        [
+            [0.0, nan, nan],
+            [nan, 0.0, nan],
+            [nan, nan, 0.0],
+            [1.0, 0.0, nan],
+            [nan, 1.0, 1.0],
+            [1.0, 1.0, 0.0],
+            [nan, 1.0, 1.0],  # b+c again, dearer: never chosen
+        ]
+    )
+    costs = np.array([0.5, 0.5, 0.5, 1.0, 1.0, 0.5, 1.5])
+    table = ScoreTable(("a", "b", "c"), groups, scores, costs, True)
+    for prune in (True, False):
+        for budget, want in ((2.0, [("a", "b"), ("b", "c")]), (1.5, [("b", "c"), ("a", "b", "c")])):
+            g = select_networks(table, budget, prune=prune)
+            assert g.predicted == pytest.approx(3.0) and list(g.groups) == want
+            assert g.costs == (1.0, 1.0) if budget == 2.0 else (1.0, 0.5)
+            ref = brute_force_select(table, budget)
+            assert (ref.groups, ref.costs) == (g.groups, g.costs)
+    # The MILP's second phase applies the same rule (here the best-per-task case does).
+    prob = problem(table)
+    for budget, want in ((3.0, [3, 4]), (1.5, [4, 5])):
+        chosen, proved = selection_milp(prob, np.arange(len(groups)), budget)
+        assert sorted(chosen) == want and proved
+    # Dominance pruning keeps a+b (it only ties the larger a+b+c) and drops the dear b+c.
+    kept = undominated(prob, np.arange(len(groups)))
+    assert 3 in kept and 6 not in kept
 
 
 def test_errors_and_scoring() -> None:
