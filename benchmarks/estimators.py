@@ -33,6 +33,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+LOAD_AT_START = os.getloadavg()[0]
 
 
 def en_text_config(seeds: list[int]) -> dict:
@@ -179,8 +180,9 @@ def write_markdown(results: list[dict], path: Path, command: str) -> None:
     lines = [
         "# Cheap affinity estimators vs measured transfer",
         "",
-        f"Machine: {platform.machine()}, {os.cpu_count()} CPU cores (shared with other "
-        f"jobs while measured), Python {platform.python_version()}.",
+        f"Machine: {platform.machine()}, {os.cpu_count()} CPU cores, Python "
+        f"{platform.python_version()}; load average (1 min) when the command started: "
+        f"{LOAD_AT_START:.1f}.",
         "",
         "Target (issue 4): Spearman >= 0.8 with the measured gain rates, zero regret of the "
         "grouping chosen from the estimate, at <= 10% of the brute-force singles+pairs cost. "
