@@ -7,19 +7,19 @@ singles and pairs: Spearman (overall and per target), top-1 best-partner accurac
 of the grouping chosen from the estimate, and cost as a fraction of the brute-force
 singles+pairs grid of that seed (training-step equivalents; also wall seconds).
 Estimates are cached in ``DIR/estimates/<method>[.max<steps>].json`` under a key of everything they
-depend on, so a second call only re-scores.
+depend on, so a second call only re-scores. The cache (``run_estimator``, ``load_affinity``,
+re-exported here) lives in :mod:`taskaffinity.affinity._estimate_cache`.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from taskaffinity.affinity._base import Budget, available, get_estimator, seconds_fraction
+from taskaffinity.affinity._base import Budget, available, seconds_fraction
+from taskaffinity.affinity._estimate_cache import load_affinity, run_estimator
 from taskaffinity.errors import InputError
 from taskaffinity.types import AffinityMatrix, Cost
 
@@ -38,70 +38,6 @@ def grid_cost(study: Any, seed: int) -> Cost | None:
     for r in runs:
         total = total + r.cost
     return total
-
-
-def _key(method: str, params: dict, backend: Any, suite: Any, budget: Budget) -> str:
-    cfg = backend.config.to_dict() if hasattr(backend.config, "to_dict") else backend.config
-    payload = json.dumps(
-        [method, params, getattr(backend, "name", ""), cfg, suite.fingerprint,
-         budget.seed, budget.max_steps],
-        sort_keys=True, default=str,
-    )  # fmt: skip
-    return hashlib.sha256(payload.encode()).hexdigest()[:16]
-
-
-def load_affinity(data: dict[str, Any]) -> AffinityMatrix:
-    """An AffinityMatrix from its ``to_dict()`` JSON form."""
-    cost = data.get("cost", {})
-    values = np.array([[np.nan if v is None else v for v in row] for row in data["values"]])
-    return AffinityMatrix(
-        tasks=tuple(data["tasks"]),
-        values=values.astype(float),
-        method=data["method"],
-        cost=Cost(cost.get("seconds", 0.0), cost.get("steps", 0), cost.get("examples", 0)),
-        cost_fraction=cost.get("fraction"),
-        params=data.get("params", {}),
-    )
-
-
-def run_estimator(
-    method: str,
-    suite: Any,
-    backend: Any,
-    budget: Budget,
-    *,
-    cache_dir: Path | None = None,
-    params: dict[str, Any] | None = None,
-    force: bool = False,
-) -> tuple[AffinityMatrix, Any]:
-    """Run (or reuse from ``cache_dir``) one estimator; returns the matrix and the
-    estimator object (None when reused from the cache)."""
-    est = get_estimator(method, **(params or {}))
-    key = _key(method, est.get_params(), backend, suite, budget)
-    stem = method if budget.max_steps is None else f"{method}.max{budget.max_steps}"
-    path = cache_dir / f"{stem}.json" if cache_dir else None
-    if path is not None and path.is_file() and not force:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if data.get("key") == key:
-            aff = load_affinity(data)
-            return _with_fraction(aff, budget), None
-    aff = est.estimate(suite, backend, budget)
-    if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps({**aff.to_dict(), "key": key}, indent=1), encoding="utf-8")
-        if hasattr(est, "result_"):
-            est.result_.to_csv(path.with_name(f"{stem}_instances.csv"))
-            est.grouping_.to_csv(path.with_name(f"{stem}_groups.csv"))
-    return aff, est
-
-
-def _with_fraction(aff: AffinityMatrix, budget: Budget) -> AffinityMatrix:
-    from taskaffinity.affinity._base import cost_fraction
-
-    return AffinityMatrix(
-        aff.tasks, aff.values, aff.method, aff.cost, cost_fraction(aff.cost, budget.reference),
-        aff.params,
-    )  # fmt: skip
 
 
 def compare_estimators(

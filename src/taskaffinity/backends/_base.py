@@ -4,45 +4,27 @@ A backend trains one run of hard parameter sharing (one shared body, one head pe
 ``spec(tasks, seed, suite)`` names the run, ``run(spec, suite)`` trains and scores it.
 ``run`` is a pure function of (backend config, spec, suite): the backend object holds
 only its config dataclass, so it pickles into a process-pool worker or a Ray task.
+
+The registry lives in :mod:`taskaffinity.backends._registry` (re-exported here) and the
+input checks in :mod:`taskaffinity.backends._validate`.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
 import numpy as np
 
 from taskaffinity.backends._config import TrainConfig
+from taskaffinity.backends._registry import BACKENDS, available, get_backend, register_backend
+from taskaffinity.backends._validate import validated_tasks
 from taskaffinity.errors import InputError
 from taskaffinity.types import Cost, RunResult, RunSpec
 
 __all__ = ["BACKENDS", "Backend", "available", "get_backend", "register_backend"]
-
-BACKENDS: dict[str, type[Backend]] = {}
-
-
-def register_backend(name: str) -> Callable[[type[Backend]], type[Backend]]:
-    def deco(cls: type[Backend]) -> type[Backend]:
-        cls.name = name
-        BACKENDS[name] = cls
-        return cls
-
-    return deco
-
-
-def available() -> list[str]:
-    """Names of the registered backends, sorted."""
-    return sorted(BACKENDS)
-
-
-def get_backend(name: str, config: dict[str, Any] | TrainConfig | None = None) -> Backend:
-    """The backend ``name`` with ``config`` (a dict of options or a config dataclass)."""
-    if name not in BACKENDS:
-        raise InputError(f"unknown backend {name!r}; choose one of {available()}", field="backend")
-    return BACKENDS[name](config)
 
 
 class Backend:
@@ -133,38 +115,7 @@ class Backend:
         return dataclasses.replace(cfg, **execution)
 
     def _validated(self, names: Sequence[str], suite: Any) -> list[Any]:
-        if not names:
-            raise InputError("no tasks to train", field="tasks")
-        suite.check(names)
-        tasks = [suite.task(n) for n in sorted(names)]
-        for t in tasks:
-            if t.kind not in ("classification", "tagging"):
-                raise InputError(
-                    f"task {t.name!r} is a {t.kind} task; backend {self.name!r} trains "
-                    "classification and tagging tasks",
-                    field="kind",
-                )
-            for split in ("train", "dev", "test"):
-                if not t.split(split):
-                    raise InputError(f"task {t.name!r} has an empty {split} split", field=split)
-            if len(t.labels) < 2:
-                raise InputError(f"task {t.name!r} needs >= 2 labels", field="labels")
-            known = set(t.labels)
-            for split in ("train", "dev", "test"):
-                for i, ex in enumerate(t.split(split)):
-                    bad = set(ex.tags) - known if t.kind == "tagging" else {ex.label} - known
-                    if bad or (t.kind == "tagging" and len(ex.tags) != len(ex.tokens)):
-                        why = (
-                            f"labels {sorted(bad)} not in the label set"
-                            if bad
-                            else (f"{len(ex.tokens)} tokens but {len(ex.tags)} tags")
-                        )
-                        raise InputError(
-                            f"task {t.name!r} {split} example {i}: {why}",
-                            line=i + 1,
-                            field="tags" if t.kind == "tagging" else "label",
-                        )
-        return tasks
+        return validated_tasks(names, suite, self.name)
 
     def _train(
         self, cfg: Any, suite: Any, tasks: list[Any], seed: int, *, null: bool, probe: Any = None

@@ -9,7 +9,7 @@ import importlib
 
 from taskaffinity.cli._app import app
 
-_COMMAND_MODULES = ("_study", "_analysis", "_grouping", "_estimate")
+_COMMAND_MODULES = ("_study", "_analysis", "_grouping", "_surrogate", "_estimate", "_pvi")
 
 
 def _register() -> None:

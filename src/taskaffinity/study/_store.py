@@ -14,80 +14,21 @@ overwritten; ``failed`` runs are tried again by the next invocation.
 from __future__ import annotations
 
 import json
-import sqlite3
 import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from taskaffinity.types import Cost, RunResult, RunSpec
+from taskaffinity.study._records import (
+    result_from_dict,
+    result_to_dict,
+    spec_from_dict,
+    spec_to_dict,
+)
+from taskaffinity.study._sqlite import connect, write
+from taskaffinity.types import RunResult, RunSpec
 
 __all__ = ["ResultStore", "result_from_dict", "result_to_dict", "spec_from_dict", "spec_to_dict"]
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS runs (
-    key TEXT PRIMARY KEY,
-    tasks TEXT NOT NULL,
-    seed INTEGER NOT NULL,
-    spec TEXT NOT NULL,
-    position INTEGER,
-    status TEXT NOT NULL DEFAULT 'pending',
-    result TEXT,
-    error TEXT NOT NULL DEFAULT '',
-    attempts INTEGER NOT NULL DEFAULT 0,
-    created REAL NOT NULL,
-    started REAL,
-    finished REAL
-);
-CREATE TABLE IF NOT EXISTS attempts (
-    key TEXT NOT NULL,
-    attempt INTEGER NOT NULL,
-    status TEXT NOT NULL,
-    error TEXT NOT NULL,
-    started REAL,
-    finished REAL NOT NULL
-);
-"""
-
-
-def spec_to_dict(spec: RunSpec) -> dict[str, Any]:
-    return {
-        "tasks": list(spec.tasks),
-        "backend": spec.backend,
-        "backend_config": dict(spec.backend_config),
-        "seed": spec.seed,
-        "suite": spec.suite,
-    }
-
-
-def spec_from_dict(d: dict[str, Any]) -> RunSpec:
-    return RunSpec(tuple(d["tasks"]), d["backend"], d["backend_config"], d["seed"], d["suite"])
-
-
-def result_to_dict(r: RunResult) -> dict[str, Any]:
-    return {
-        "key": r.key,
-        "tasks": list(r.tasks),
-        "seed": r.seed,
-        "scores": dict(r.scores),
-        "metrics": {t: dict(m) for t, m in r.metrics.items()},
-        "cost": r.cost.to_dict(),
-        "status": r.status,
-        "error": r.error,
-    }
-
-
-def result_from_dict(d: dict[str, Any]) -> RunResult:
-    return RunResult(
-        key=d["key"],
-        tasks=tuple(d["tasks"]),
-        seed=d["seed"],
-        scores=d["scores"],
-        metrics=d["metrics"],
-        cost=Cost(**d["cost"]),
-        status=d["status"],
-        error=d["error"],
-    )
 
 
 class ResultStore:
@@ -96,11 +37,7 @@ class ResultStore:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
-        self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(_SCHEMA)
+        self._db = connect(self.path)
 
     def close(self) -> None:
         self._db.close()
@@ -110,18 +47,6 @@ class ResultStore:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-    def _write(self, statements: Iterable[tuple[str, tuple[Any, ...]]]) -> None:
-        """Run ``statements`` in one transaction (all or nothing)."""
-        cur = self._db.cursor()
-        cur.execute("BEGIN IMMEDIATE")
-        try:
-            for sql, args in statements:
-                cur.execute(sql, args)
-        except BaseException:
-            cur.execute("ROLLBACK")
-            raise
-        cur.execute("COMMIT")
 
     def sync_plan(self, specs: list[RunSpec]) -> None:
         """Make ``specs`` the current plan, in this order; unknown runs become pending."""
@@ -143,7 +68,7 @@ class ResultStore:
                     ),
                 )
             )
-        self._write(stmts)
+        write(self._db, stmts)
 
     def mark_started(self, key: str) -> None:
         """Count one more attempt of run ``key`` (a complete run is left untouched)."""
@@ -151,7 +76,7 @@ class ResultStore:
             "UPDATE runs SET attempts = attempts + 1, started = ? "
             "WHERE key = ? AND status != 'complete'"
         )
-        self._write([(sql, (time.time(), key))])
+        write(self._db, [(sql, (time.time(), key))])
 
     def record(self, result: RunResult) -> None:
         """Store a finished run and its attempt, in one transaction. Never overwrites a
@@ -161,7 +86,8 @@ class ResultStore:
             "SELECT attempts, started FROM runs WHERE key = ?", (result.key,)
         ).fetchone()
         attempt, started = (row["attempts"], row["started"]) if row else (0, None)
-        self._write(
+        write(
+            self._db,
             [
                 (
                     "UPDATE runs SET status = ?, result = ?, error = ?, finished = ? "
@@ -178,7 +104,7 @@ class ResultStore:
                     "INSERT INTO attempts VALUES (?, ?, ?, ?, ?, ?)",
                     (result.key, attempt, result.status, result.error, started, now),
                 ),
-            ]
+            ],
         )
 
     def rows(self, *, plan_only: bool = True) -> list[dict[str, Any]]:

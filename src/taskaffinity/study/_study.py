@@ -10,7 +10,7 @@ from typing import Any
 
 from taskaffinity.config import StudyConfig, dump_config, import_object, load_config
 from taskaffinity.errors import InputError
-from taskaffinity.study._executors import PoolExecutor, SequentialExecutor
+from taskaffinity.study._driver import drive, make_executor
 from taskaffinity.study._plan import plan_runs
 from taskaffinity.study._progress import StudyProgress
 from taskaffinity.study._store import ResultStore
@@ -65,44 +65,6 @@ def make_backend(config: StudyConfig) -> Any:
         raise config.error(str(err), "backend") from err
 
 
-def _executor(config: StudyConfig, backend: Any, suite: Any, workers: int) -> Any:
-    ex = config.executor
-    if ex.kind == "ray":
-        from taskaffinity.study._ray import RayExecutor
-
-        return RayExecutor(
-            backend, suite, workers, cpus_per_run=ex.cpus_per_run,
-            gpus_per_run=ex.gpus_per_run, address=ex.address,
-        )  # fmt: skip
-    if workers > 1:
-        return PoolExecutor(backend, suite, workers)
-    return SequentialExecutor(backend, suite)
-
-
-def _drive(store: ResultStore, bar: StudyProgress, executor: Any, todo: deque) -> int:
-    """Keep ``executor.slots`` runs in flight until ``todo`` is empty; store each result
-    as it arrives. Returns the number of runs finished."""
-    in_flight = finished = 0
-    aborted = True
-    try:
-        while todo or in_flight:
-            while todo and in_flight < executor.slots:
-                spec = todo.popleft()
-                store.mark_started(spec.key)
-                executor.submit(spec)
-                bar.start(spec)
-                in_flight += 1
-            for _spec, result in executor.wait():
-                store.record(result)
-                bar.finish(result)
-                in_flight -= 1
-                finished += 1
-        aborted = False
-    finally:
-        executor.close(abort=aborted)
-    return finished
-
-
 def run_study(
     config: StudyConfig | str | Path,
     out_dir: str | Path,
@@ -140,8 +102,11 @@ def run_study(
             if skipped:
                 bar.log(f"{skipped} of {len(specs)} runs already stored in {out}; skipping them")
             if todo:
-                trained = _drive(
-                    store, bar, _executor(config, backend, suite, min(n_workers, len(todo))), todo
+                trained = drive(
+                    store,
+                    bar,
+                    make_executor(config, backend, suite, min(n_workers, len(todo))),
+                    todo,
                 )
         final = store.status_of(s.key for s in specs)
         failures = tuple(r for r in store.results() if r.status == "failed")

@@ -19,75 +19,17 @@ Relative paths are resolved against ``base_dir``. Every problem raises
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any
 
 from taskaffinity.errors import InputError
-from taskaffinity.tasks._examples import DEFAULT_FIELDS, ratio_split, to_example
-from taskaffinity.tasks._readers import Record, read_records
-from taskaffinity.tasks._task import KINDS, Example, Task, TaskSuite
+from taskaffinity.tasks._examples import DEFAULT_FIELDS
+from taskaffinity.tasks._splits import SPLITS, check_splits, read_splits
+from taskaffinity.tasks._task import KINDS, Task, TaskSuite
 
 __all__ = ["DEFAULT_METRICS", "load_suite_file", "load_task", "load_tasks"]
 
 DEFAULT_METRICS = {"classification": "accuracy", "tagging": "tag_f1", "generation": "bleu"}
 _KEYS = {"name", "kind", "category", "metric", "data", "fields", "instruction", "description"}
-_SPLITS = ("train", "dev", "test")
-Pairs = list[tuple[Record, Example]]
-
-
-def _splits(data: Any, base: Path, kind: str, fields: dict, where: dict) -> dict[str, Pairs]:
-    def read(path: Any, key: str, hf_split: str | None = None) -> Pairs:
-        if not isinstance(path, str | Path):
-            raise InputError(f"expected a file path, got {path!r}", **where, field=key)
-        recs = read_records(base / path, hf_split=hf_split)
-        return [(r, to_example(r, kind, fields)) for r in recs]
-
-    if not isinstance(data, dict):
-        raise InputError("expected {train, dev, test} or {path, split}", **where, field="data")
-    if set(data) == set(_SPLITS):
-        return {s: read(data[s], f"data.{s}") for s in _SPLITS}
-    if "path" not in data or set(data) - {"path", "split"}:
-        raise InputError(
-            f"expected keys train/dev/test or path/split, got {sorted(data)}", **where, field="data"
-        )
-    path = base / str(data["path"])
-    if "split" not in data and (path / "dataset_dict.json").is_file():
-        saved = json.loads((path / "dataset_dict.json").read_text()).get("splits", [])
-        names = {"train": "train", "dev": "validation" if "dev" not in saved else "dev"}
-        return {s: read(data["path"], "data.path", names.get(s, s)) for s in _SPLITS}
-    ratios = data.get("split")
-    if not isinstance(ratios, dict) or not set(_SPLITS) <= set(ratios):
-        raise InputError("give split ratios {train, dev, test, seed}", **where, field="data.split")
-    try:
-        r = {s: float(ratios[s]) for s in _SPLITS}
-        seed = int(ratios.get("seed", 0))
-    except (TypeError, ValueError):
-        raise InputError(f"bad split ratios {ratios}", **where, field="data.split") from None
-    if min(r.values()) <= 0:
-        raise InputError("every split ratio must be > 0", **where, field="data.split")
-    return ratio_split(read(data["path"], "data.path"), r, seed)
-
-
-def _check(name: str, kind: str, splits: dict[str, Pairs], fields: dict, where: dict) -> None:
-    for s in _SPLITS:
-        if not splits[s]:
-            raise InputError(f"task {name!r}: split {s!r} is empty", **where, field=f"data.{s}")
-    if kind == "generation":
-        return
-    role = "tags" if kind == "tagging" else "label"
-    known = {t for _, ex in splits["train"] for t in (ex.tags if kind == "tagging" else [ex.label])}
-    for s in ("dev", "test"):
-        for rec, ex in splits[s]:
-            for t in ex.tags if kind == "tagging" else [ex.label]:
-                if t not in known:
-                    raise InputError(
-                        f"label {t!r} of split {s!r} never occurs in train "
-                        f"(train has {sorted(known)[:12]})",
-                        file=rec.file,
-                        line=rec.line,
-                        field=fields[role],
-                    )
 
 
 def load_task(spec: dict, base_dir: str | Path, *, source: str = "config") -> Task:
@@ -121,8 +63,8 @@ def load_task(spec: dict, base_dir: str | Path, *, source: str = "config") -> Ta
     fields.update({k: str(v) for k, v in given.items()})
     if "data" not in spec:
         raise InputError(f"task {name!r} has no data", **where, field="data")
-    splits = _splits(spec["data"], Path(base_dir), kind, fields, where)
-    _check(name, kind, splits, fields, where)
+    splits = read_splits(spec["data"], Path(base_dir), kind, fields, where)
+    check_splits(name, kind, splits, fields, where)
     return Task(
         name=name,
         kind=kind,
@@ -130,7 +72,7 @@ def load_task(spec: dict, base_dir: str | Path, *, source: str = "config") -> Ta
         metric=str(spec.get("metric", DEFAULT_METRICS[kind])),
         instruction=str(spec.get("instruction", "")),
         description=str(spec.get("description", "")),
-        **{s: tuple(ex for _, ex in splits[s]) for s in _SPLITS},
+        **{s: tuple(ex for _, ex in splits[s]) for s in SPLITS},
     )
 
 

@@ -11,6 +11,8 @@ writes ``<task>.<split>.jsonl.gz`` for the six tasks of ``suite.yaml`` into ``--
 function of the upstream files and ``--seed`` (gzip headers carry no time stamp).
 Classification lines are ``{"text", "label"}``; tagging lines are ``{"tokens", "tags"}``
 with ``tokens`` a string (one token per character) and ``tags`` a list of equal length.
+
+The task builders live in ``_tasks``; this module runs them and writes the files.
 """
 
 from __future__ import annotations
@@ -21,125 +23,37 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from taskaffinity.suites.zh_classical import _sources as src
-from taskaffinity.suites.zh_classical._assemble import SPLITS, Candidate, assemble
-from taskaffinity.suites.zh_classical._text import MARKS, chunk, clean, clip, is_han, punct_tags
+from taskaffinity.suites.zh_classical._assemble import SPLITS
+from taskaffinity.suites.zh_classical._tasks import (
+    BUILDERS,
+    POETS,
+    SEED,
+    TUNES,
+    ci_tune,
+    dynasty,
+    poet,
+    punctuation,
+    shijing,
+    tonal,
+)
 
-__all__ = ["POETS", "TUNES", "build", "main"]
+__all__ = [
+    "BUILDERS",
+    "DATA",
+    "POETS",
+    "SEED",
+    "TUNES",
+    "build",
+    "ci_tune",
+    "dynasty",
+    "main",
+    "poet",
+    "punctuation",
+    "shijing",
+    "tonal",
+]
 
-SEED = 0
-POETS = ("白居易", "杜甫", "李白", "元稹", "刘禹锡", "齐己", "贯休", "陆龟蒙")
-TUNES = ("浣溪沙", "水调歌头", "鹧鸪天", "菩萨蛮", "满江红", "西江月", "临江仙", "念奴娇")
 DATA = Path(__file__).with_name("data")
-
-
-def _q(train: int, dev: int, test: int) -> dict[str, int]:
-    return {"train": train, "dev": dev, "test": test}
-
-
-def _tagged(group: str, pairs: list[tuple[str, str]], stratum: str = "") -> Candidate:
-    rec = {"tokens": "".join(c for c, _ in pairs), "tags": [t for _, t in pairs]}
-    return Candidate(group, rec, stratum)
-
-
-def _poem(rec: dict) -> str:
-    return clip(clean("".join(rec["lines"])))
-
-
-def punctuation(source: Path, used: set[str]) -> dict[str, list[dict]]:
-    """句读: prose (4/5) and ci verse of infrequent tunes (1/5), chunked to <= 64 chars."""
-    cands = []
-    for i, (work, para) in enumerate(src.prose(source)):
-        for j, piece in enumerate(chunk(punct_tags(para))):
-            if len(piece) >= 6:
-                cands.append(_tagged(f"prose:{work}:{i}:{j}", piece, "prose"))
-    for i, rec in enumerate(src.ci(source)):
-        if rec["tune"] not in TUNES:
-            for j, piece in enumerate(chunk(punct_tags(clean("".join(rec["lines"]))))):
-                if len(piece) >= 6:
-                    cands.append(_tagged(f"ci:{i}:{j}", piece, "verse"))
-    quota = {"prose": _q(1920, 240, 240), "verse": _q(480, 60, 60)}
-    return assemble(cands, quota, seed=SEED, used=used)
-
-
-def _tonal_piece(lines: list[str], strains: list[str]) -> list[tuple[str, str]]:
-    """Leading lines whose tonal pattern is complete (平/仄 for every character)."""
-    out: list[tuple[str, str]] = []
-    for text, pattern in zip(lines, strains, strict=False):
-        ok = len(text) == len(pattern) and all(
-            (p in "平仄" and is_han(c)) or (p not in "平仄" and c in MARKS)
-            for c, p in zip(text, pattern, strict=True)
-        )
-        if not ok or len(out) + len(text) > 64:
-            break
-        out.extend((c, p if p in "平仄" else "O") for c, p in zip(text, pattern, strict=True))
-    return out
-
-
-def tonal(source: Path, used: set[str]) -> dict[str, list[dict]]:
-    """平仄: Tang poems (not by the poet task's poets), first couplets up to 64 chars."""
-    cands = []
-    for rec in src.tang_shi(source):
-        if rec["strains"] and rec["author"] not in POETS:
-            piece = _tonal_piece(rec["lines"], rec["strains"])
-            if sum(t != "O" for _, t in piece) >= 10:
-                cands.append(_tagged(f"tang:{rec['id']}", piece))
-    return assemble(cands, {"": _q(2400, 300, 300)}, seed=SEED, used=used)
-
-
-def poet(source: Path, used: set[str]) -> dict[str, list[dict]]:
-    """Poet of a Tang poem among the eight most prolific named poets (balanced)."""
-    cands = [
-        Candidate(f"tang:{r['id']}", {"text": _poem(r), "label": r["author"]}, r["author"])
-        for r in src.tang_shi(source)
-        if r["author"] in POETS and len(_poem(r)) >= 5
-    ]
-    return assemble(cands, {p: _q(300, 38, 38) for p in POETS}, seed=SEED, used=used)
-
-
-def dynasty(source: Path, used: set[str]) -> dict[str, list[dict]]:
-    """Tang vs Song shi poem (balanced); Tang poems of the poet task's poets excluded."""
-    cands = [
-        Candidate(f"tang:{r['id']}", {"text": _poem(r), "label": "唐"}, "唐")
-        for r in src.tang_shi(source)
-        if r["author"] not in POETS and len(_poem(r)) >= 5
-    ]
-    for i, r in enumerate(src.song_shi(source)):
-        if len(_poem(r)) >= 5:
-            cands.append(Candidate(f"song:{i}", {"text": _poem(r), "label": "宋"}, "宋"))
-    return assemble(cands, {d: _q(1200, 150, 150) for d in ("唐", "宋")}, seed=SEED, used=used)
-
-
-def ci_tune(source: Path, used: set[str]) -> dict[str, list[dict]]:
-    """Tune (词牌) of a Song ci among eight frequent tunes; the title is never shown."""
-    cands = [
-        Candidate(f"ci:{i}", {"text": _poem(r), "label": r["tune"]}, r["tune"])
-        for i, r in enumerate(src.ci(source))
-        if r["tune"] in TUNES and len(_poem(r)) >= 5
-    ]
-    return assemble(cands, {t: _q(300, 36, 36) for t in TUNES}, seed=SEED, used=used)
-
-
-def shijing(source: Path, used: set[str]) -> dict[str, list[dict]]:
-    """Section (风/雅/颂) of a Shijing stanza; all stanzas of a poem share a split."""
-    cands = []
-    for i, r in enumerate(src.shijing(source)):
-        label = "风" if r["chapter"] == "国风" else ("雅" if r["chapter"].endswith("雅") else "颂")
-        for stanza in r["stanzas"]:
-            for piece in chunk(punct_tags(stanza)):
-                text = "".join(c + ("" if t == "O" else t) for c, t in piece)
-                cands.append(Candidate(f"shijing:{i}", {"text": text, "label": label}, label))
-    return assemble(cands, None, seed=SEED, used=used)
-
-
-BUILDERS = {
-    "punctuation": punctuation,
-    "tonal": tonal,
-    "poet": poet,
-    "dynasty": dynasty,
-    "ci_tune": ci_tune,
-    "shijing": shijing,
-}
 
 
 def _write(path: Path, records: list[dict]) -> None:

@@ -1,0 +1,85 @@
+"""Run one estimator, or reuse its estimate from a cache directory.
+
+``run_estimator`` caches an estimate as ``<method>[.max<steps>].json`` (PVI also writes its
+per-instance values and groups as CSV) under a key of everything the estimate depends on:
+method, hyperparameters, backend and its config, suite fingerprint, seed and step cap.
+``load_affinity`` rebuilds an AffinityMatrix from its ``to_dict()`` JSON form.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from taskaffinity.affinity._base import Budget, get_estimator
+from taskaffinity.types import AffinityMatrix, Cost
+
+__all__ = ["load_affinity", "run_estimator"]
+
+
+def _key(method: str, params: dict, backend: Any, suite: Any, budget: Budget) -> str:
+    cfg = backend.config.to_dict() if hasattr(backend.config, "to_dict") else backend.config
+    payload = json.dumps(
+        [method, params, getattr(backend, "name", ""), cfg, suite.fingerprint,
+         budget.seed, budget.max_steps],
+        sort_keys=True, default=str,
+    )  # fmt: skip
+    return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+
+def load_affinity(data: dict[str, Any]) -> AffinityMatrix:
+    """An AffinityMatrix from its ``to_dict()`` JSON form."""
+    cost = data.get("cost", {})
+    values = np.array([[np.nan if v is None else v for v in row] for row in data["values"]])
+    return AffinityMatrix(
+        tasks=tuple(data["tasks"]),
+        values=values.astype(float),
+        method=data["method"],
+        cost=Cost(cost.get("seconds", 0.0), cost.get("steps", 0), cost.get("examples", 0)),
+        cost_fraction=cost.get("fraction"),
+        params=data.get("params", {}),
+    )
+
+
+def run_estimator(
+    method: str,
+    suite: Any,
+    backend: Any,
+    budget: Budget,
+    *,
+    cache_dir: Path | None = None,
+    params: dict[str, Any] | None = None,
+    force: bool = False,
+) -> tuple[AffinityMatrix, Any]:
+    """Run (or reuse from ``cache_dir``) one estimator; returns the matrix and the
+    estimator object (None when reused from the cache)."""
+    est = get_estimator(method, **(params or {}))
+    key = _key(method, est.get_params(), backend, suite, budget)
+    stem = method if budget.max_steps is None else f"{method}.max{budget.max_steps}"
+    path = cache_dir / f"{stem}.json" if cache_dir else None
+    if path is not None and path.is_file() and not force:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("key") == key:
+            aff = load_affinity(data)
+            return _with_fraction(aff, budget), None
+    aff = est.estimate(suite, backend, budget)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps({**aff.to_dict(), "key": key}, indent=1), encoding="utf-8")
+        if hasattr(est, "result_"):
+            est.result_.to_csv(path.with_name(f"{stem}_instances.csv"))
+            est.grouping_.to_csv(path.with_name(f"{stem}_groups.csv"))
+    return aff, est
+
+
+def _with_fraction(aff: AffinityMatrix, budget: Budget) -> AffinityMatrix:
+    from taskaffinity.affinity._base import cost_fraction
+
+    return AffinityMatrix(
+        aff.tasks, aff.values, aff.method, aff.cost, cost_fraction(aff.cost, budget.reference),
+        aff.params,
+    )  # fmt: skip

@@ -1,0 +1,34 @@
+"""Study configuration: YAML <-> validated dataclasses, with errors naming file, line, field.
+
+A study config names the tasks (a built-in ``suite`` or a list of ``tasks`` dicts), the
+``backend`` and its hyperparameters, the ``plan`` (which task groups to train), the
+``seeds`` and the ``executor``::
+
+    suite: zh-classical
+    backend: {name: scratch, epochs: 3}
+    plan: {singles: true, pairs: true, all: true, groups: [[a, b, c]]}
+    seeds: [0, 1]
+    executor: {kind: local, workers: 2}
+
+Every dataclass validates itself in ``__post_init__`` and raises :class:`InputError` with a
+dotted ``field`` (``plan.groups[0][1]``); :func:`load_config` adds the YAML file and line.
+
+``_sections`` holds the section dataclasses (:class:`BackendConfig`, :class:`PlanConfig`,
+:class:`ExecutorConfig`), ``_study`` the whole :class:`StudyConfig`, ``_load`` reading and
+writing YAML (:func:`load_config`, :func:`config_from_dict`, :func:`dump_config`).
+"""
+
+from taskaffinity.config._load import config_from_dict, dump_config, load_config
+from taskaffinity.config._sections import BackendConfig, ExecutorConfig, PlanConfig
+from taskaffinity.config._study import StudyConfig, import_object
+
+__all__ = [
+    "BackendConfig",
+    "ExecutorConfig",
+    "PlanConfig",
+    "StudyConfig",
+    "config_from_dict",
+    "dump_config",
+    "import_object",
+    "load_config",
+]

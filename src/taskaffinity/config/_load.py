@@ -1,0 +1,120 @@
+"""Reading and writing study configs: YAML -> :class:`StudyConfig` (:func:`load_config`,
+:func:`config_from_dict`, errors naming file, line and field) and back (:func:`dump_config`)."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from taskaffinity.config._sections import BackendConfig, ExecutorConfig, PlanConfig
+from taskaffinity.config._study import StudyConfig, _line_of
+from taskaffinity.errors import InputError
+
+__all__ = ["config_from_dict", "dump_config", "load_config"]
+
+
+def _node_lines(node: yaml.Node, prefix: str, out: dict[str, int]) -> None:
+    """Fill ``out`` with dotted field path -> 1-based line, from a composed YAML node."""
+    if prefix:
+        out.setdefault(prefix, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            path = f"{prefix}.{key.value}" if prefix else str(key.value)
+            out[path] = key.start_mark.line + 1
+            _node_lines(value, path, out)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _node_lines(item, f"{prefix}[{i}]", out)
+
+
+def _section(data: dict[str, Any], key: str, cls: type, lines: dict[str, int], file: Any) -> Any:
+    raw = data.get(key, {})
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise InputError("must be a mapping", file=file, line=_line_of(lines, key), field=key)
+    if cls is BackendConfig:
+        raw = dict(raw)
+        return BackendConfig(name=raw.pop("name", "scratch"), params=raw)
+    known = {f.name for f in fields(cls)}
+    for k in raw:
+        if k not in known:
+            raise InputError(
+                f"unknown field; expected one of {sorted(known)}",
+                file=file,
+                line=_line_of(lines, f"{key}.{k}"),
+                field=f"{key}.{k}",
+            )
+    return cls(**raw)
+
+
+_TOP = {"name", "suite", "tasks", "backend", "plan", "seeds", "executor", "base_dir"}
+
+
+def config_from_dict(
+    data: Any, *, file: Path | None = None, lines: dict[str, int] | None = None
+) -> StudyConfig:
+    """Build a StudyConfig from parsed YAML; relative paths start at the file's folder."""
+    lines = lines or {}
+    try:
+        if not isinstance(data, dict):
+            raise InputError("a study config is a mapping (suite/tasks, backend, plan, ...)")
+        for k in data:
+            if k not in _TOP:
+                raise InputError(f"unknown field; expected one of {sorted(_TOP)}", field=str(k))
+        base = Path(file).parent if file is not None else Path.cwd()
+        if data.get("base_dir") is not None:
+            base = base / str(data["base_dir"])
+        seeds = data.get("seeds", [0])
+        return StudyConfig(
+            name=str(data.get("name") or (Path(file).stem if file else "study")),
+            suite=data.get("suite"),
+            tasks=data.get("tasks"),
+            backend=_section(data, "backend", BackendConfig, lines, file),
+            plan=_section(data, "plan", PlanConfig, lines, file),
+            seeds=[seeds] if isinstance(seeds, int) and not isinstance(seeds, bool) else seeds,
+            executor=_section(data, "executor", ExecutorConfig, lines, file),
+            base_dir=base,
+            source=Path(file) if file is not None else None,
+            lines=lines,
+        )
+    except InputError as err:
+        if err.file is not None:
+            raise
+        line = _line_of(lines, err.field) if err.field else None
+        raise InputError(err.message, file=file, line=line, field=err.field) from None
+    except TypeError as err:  # a wrong type where a dataclass expects another
+        raise InputError(str(err), file=file) from None
+
+
+def load_config(path: str | Path) -> StudyConfig:
+    """Read a study config YAML; InputError names the file, line and field at fault."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError("config file not found", file=path)
+    text = path.read_text(encoding="utf-8")
+    try:
+        node = yaml.compose(text)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        raise InputError(
+            f"not valid YAML: {getattr(err, 'problem', err)}", file=path, line=line
+        ) from None
+    lines: dict[str, int] = {}
+    if node is not None:
+        _node_lines(node, "", lines)
+    return config_from_dict(data, file=path, lines=lines)
+
+
+def dump_config(config: StudyConfig, path: str | Path) -> Path:
+    """Write ``config`` as YAML to ``path`` (atomic rename); returns the path."""
+    path = Path(path)
+    tmp = path.with_suffix(".yaml.tmp")
+    tmp.write_text(yaml.safe_dump(config.to_dict(), sort_keys=False, allow_unicode=True), "utf-8")
+    tmp.replace(path)
+    return path

@@ -1,0 +1,116 @@
+"""A whole study config (:class:`StudyConfig`): tasks, backend, plan, seeds and executor,
+with the YAML line of every field for errors; plus :func:`import_object` for plug-ins."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from taskaffinity.config._sections import BackendConfig, ExecutorConfig, PlanConfig, _meta
+from taskaffinity.errors import InputError
+
+__all__ = ["StudyConfig", "import_object"]
+
+
+@dataclass
+class StudyConfig:
+    """A whole study. Exactly one of ``suite`` (built-in name) and ``tasks`` (task dicts, paths
+    relative to ``base_dir``) is set. ``source`` and ``lines`` locate fields for errors."""
+
+    name: str = field(default="study", metadata=_meta("study name (used in reports)"))
+    suite: str | None = field(
+        default=None, metadata=_meta("built-in suite (zh-classical) or 'module:factory'")
+    )
+    tasks: list[dict[str, Any]] | None = field(default=None, metadata=_meta("task definitions"))
+    backend: BackendConfig = field(default_factory=BackendConfig)
+    plan: PlanConfig = field(default_factory=PlanConfig)
+    seeds: list[int] = field(default_factory=lambda: [0], metadata=_meta("seeds of every run"))
+    executor: ExecutorConfig = field(default_factory=ExecutorConfig)
+    base_dir: Path = field(default_factory=Path.cwd, metadata=_meta("where task paths start"))
+    source: Path | None = field(default=None, repr=False, compare=False)
+    lines: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if (self.suite is None) == (self.tasks is None):
+            raise InputError("name exactly one of 'suite' (built-in) and 'tasks'", field="suite")
+        if self.suite is not None and not isinstance(self.suite, str):
+            raise InputError("suite must be a name such as zh-classical", field="suite")
+        if self.tasks is not None and (
+            not isinstance(self.tasks, list) or not all(isinstance(t, dict) for t in self.tasks)
+        ):
+            raise InputError("tasks must be a list of task mappings", field="tasks")
+        if not isinstance(self.seeds, list) or not self.seeds:
+            raise InputError("seeds must be a non-empty list of integers", field="seeds")
+        for i, s in enumerate(self.seeds):
+            if isinstance(s, bool) or not isinstance(s, int):
+                raise InputError(f"seed {s!r} is not an integer", field=f"seeds[{i}]")
+        if len(set(self.seeds)) != len(self.seeds):
+            raise InputError(f"seeds repeat: {self.seeds}", field="seeds")
+        self.base_dir = Path(self.base_dir)
+
+    def error(self, message: str, field: str) -> InputError:
+        """An InputError for ``field`` located in this config's YAML file (when known)."""
+        return InputError(message, file=self.source, line=_line_of(self.lines, field), field=field)
+
+    def load_suite(self):  # -> TaskSuite (import kept lazy: suites load data on import)
+        """The configured tasks as a TaskSuite; errors name the YAML file and field."""
+        try:
+            if self.suite is not None and ":" in self.suite:  # "package.module:factory"
+                return import_object(self.suite)()
+            if self.suite is not None:
+                from taskaffinity.suites import load_suite
+
+                return load_suite(self.suite)
+            from taskaffinity.tasks import load_tasks
+
+            return load_tasks(self.tasks, self.base_dir, name=self.name)
+        except InputError as err:
+            if err.file is not None:
+                raise
+            where = "suite" if self.suite is not None else "tasks"
+            raise self.error(err.message, err.field or where) from err
+
+    def check_plan(self, names: tuple[str, ...]) -> None:
+        """Raise InputError (file, line, field) for a task in ``plan.groups`` not in ``names``."""
+        for i, group in enumerate(self.plan.groups):
+            for j, task in enumerate(group):
+                if task not in names:
+                    raise self.error(
+                        f"unknown task {task!r}; known: {list(names)}", f"plan.groups[{i}][{j}]"
+                    )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain YAML-able form; ``base_dir`` is written absolute so a copy still resolves."""
+        out: dict[str, Any] = {"name": self.name}
+        if self.suite is not None:
+            out["suite"] = self.suite
+        else:
+            out["tasks"] = self.tasks
+            out["base_dir"] = str(self.base_dir.resolve())
+        out["backend"] = {"name": self.backend.name, **self.backend.params}
+        out["plan"] = asdict(self.plan)
+        out["seeds"] = list(self.seeds)
+        out["executor"] = {k: v for k, v in asdict(self.executor).items() if v is not None}
+        return out
+
+
+def import_object(ref: str) -> Any:
+    """The object named ``"package.module:attribute"`` (plug-in suites and backends)."""
+    import importlib
+
+    module, _, attr = ref.partition(":")
+    try:
+        return getattr(importlib.import_module(module), attr)
+    except (ImportError, AttributeError) as err:
+        raise InputError(f"cannot import {ref!r}: {err}") from err
+
+
+def _line_of(lines: dict[str, int], name: str) -> int | None:
+    """Line of the field ``name`` or of its closest enclosing field."""
+    while name:
+        if name in lines:
+            return lines[name]
+        cut = max(name.rfind("."), name.rfind("["))
+        name = name[:cut] if cut > 0 else ""
+    return None

@@ -1,0 +1,103 @@
+"""One training run: what it cost (:class:`Cost`), what defines it (:class:`RunSpec`, with
+its stable hash ``key``) and its outcome (:class:`RunResult`)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+__all__ = ["Cost", "RunResult", "RunSpec"]
+
+
+def _canonical(obj: Any) -> str:
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), default=str)
+
+
+@dataclass(frozen=True)
+class Cost:
+    """What a run or an estimator cost: wall seconds, optimizer steps, examples seen."""
+
+    seconds: float = 0.0
+    steps: int = 0
+    examples: int = 0
+
+    def __add__(self, other: Cost) -> Cost:
+        return Cost(
+            self.seconds + other.seconds, self.steps + other.steps, self.examples + other.examples
+        )
+
+    def to_dict(self) -> dict[str, float]:
+        return {"seconds": self.seconds, "steps": self.steps, "examples": self.examples}
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """One training run: which tasks are trained together, how, and under which seed.
+
+    ``tasks`` is stored sorted. ``backend_config`` is the backend's full configuration as a
+    JSON-able mapping (hyperparameters, device is *not* part of it). ``suite`` is the suite's
+    fingerprint, so that a changed dataset never reuses stored runs.
+    """
+
+    tasks: tuple[str, ...]
+    backend: str
+    backend_config: Mapping[str, Any]
+    seed: int
+    suite: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.tasks:
+            raise ValueError("RunSpec needs at least one task")
+        if len(set(self.tasks)) != len(self.tasks):
+            raise ValueError(f"RunSpec has duplicate tasks: {self.tasks}")
+        object.__setattr__(self, "tasks", tuple(sorted(self.tasks)))
+        object.__setattr__(self, "backend_config", dict(self.backend_config))
+
+    @property
+    def key(self) -> str:
+        """Stable 16-hex-digit hash of everything that defines the run."""
+        payload = _canonical(
+            {
+                "tasks": list(self.tasks),
+                "backend": self.backend,
+                "config": self.backend_config,
+                "seed": self.seed,
+                "suite": self.suite,
+            }
+        )
+        return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+    def __repr__(self) -> str:
+        return f"RunSpec({'+'.join(self.tasks)}, backend={self.backend}, seed={self.seed})"
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """The outcome of one run.
+
+    ``metrics[task]`` holds every metric computed on the test split (and ``dev_`` prefixed
+    ones on dev); ``scores[task]`` is the task's main test score.
+    """
+
+    key: str
+    tasks: tuple[str, ...]
+    seed: int
+    scores: Mapping[str, float] = field(default_factory=dict)
+    metrics: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+    cost: Cost = field(default_factory=Cost)
+    status: Literal["complete", "failed"] = "complete"
+    error: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "complete"
+
+    def __repr__(self) -> str:
+        s = ", ".join(f"{t}={v:.4g}" for t, v in self.scores.items())
+        return f"RunResult({'+'.join(self.tasks)}, seed={self.seed}, {self.status}, {s})"
