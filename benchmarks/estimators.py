@@ -72,6 +72,7 @@ def seed_references(study) -> list[dict]:
     other seed's (mean over ordered seed pairs): what one re-measurement achieves.
     ``split half`` (4 seeds or more): the mean over the even-position seeds against the
     mean over the odd ones, both ways: how stable a truth averaged over half the seeds is.
+    ``cost_fraction`` of a reference row = grids measured to make the prediction.
     """
     from dataclasses import replace
 
@@ -90,7 +91,7 @@ def seed_references(study) -> list[dict]:
         g = gain_matrix(replace(table, scores=scores, seed_scores=None))
         return type(g)(tuple(names), g.values[np.ix_(order, order)], g.higher_is_better)
 
-    def row(label: str, pairs: list) -> dict:
+    def row(label: str, pairs: list, cost: float = 1.0) -> dict:
         evals = [
             evaluate_affinity(
                 AffinityMatrix(truth.tasks, gain_rate(est.values, est.higher_is_better) / 100,
@@ -99,7 +100,7 @@ def seed_references(study) -> list[dict]:
         ]  # fmt: skip
         mean = {k: float(np.mean([e[k] for e in evals]))
                 for k in ("spearman", "kendall", "top1", "regret")}  # fmt: skip
-        return {"method": label, "budget": None, "cost_fraction": 1.0, "seconds_fraction": None,
+        return {"method": label, "budget": None, "cost_fraction": cost, "seconds_fraction": None,
                 "meets_target": False, "comparisons": len(evals), "chosen_groups": None,
                 "best_groups": None, **mean}  # fmt: skip
 
@@ -117,7 +118,7 @@ def seed_references(study) -> list[dict]:
             halves = np.nanmean(cubes[0::2], axis=0), np.nanmean(cubes[1::2], axis=0)
         even, odd = grid(halves[0]), grid(halves[1])
         rows.append(row(f"split half ({len(cubes[0::2])} vs {len(cubes[1::2])} seeds)",
-                        [(even, odd), (odd, even)]))  # fmt: skip
+                        [(even, odd), (odd, even)], len(cubes) / 2))  # fmt: skip
     return rows
 
 
