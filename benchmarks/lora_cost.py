@@ -50,7 +50,7 @@ def main() -> None:
             cfg = {"max_steps": 1, "lr": 1e-12, "threads": args.threads}
         backend = get_backend("lora", cfg)
         result = backend.run(backend.spec([args.task], 0, suite), suite)
-        out[f"steps={steps}"] = {
+        out[f"max_steps={steps}"] = {
             "seconds": round(result.cost.seconds, 1),
             "steps": result.cost.steps,
             "metrics": {k: round(v, 3) for k, v in result.metrics[args.task].items()},

@@ -202,3 +202,14 @@ def test_train_with_probe_sees_the_shared_adapter(toy) -> None:
     cost = backend.train_with_probe(["sentiment", "thing"], toy, 0, Probe())
     assert cost.steps == 2 and [s for s, _, _ in seen] == [1, 2]
     assert all(np.isfinite(v) and heads == [] for _, v, heads in seen)
+
+
+def test_example_config_builds_the_backend_and_its_tasks_fit() -> None:
+    from pathlib import Path
+
+    from taskaffinity.study._study import make_backend
+
+    cfg = load_config(Path(__file__).resolve().parents[3] / "examples" / "en_text_lora.yaml")
+    backend, suite = make_backend(cfg), cfg.load_suite()
+    assert backend.name == "lora" and backend.config.target_modules == ("q_proj", "v_proj")
+    assert [t.name for t in backend._validated(suite.names, suite)] == sorted(suite.names)
