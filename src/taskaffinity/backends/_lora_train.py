@@ -20,9 +20,10 @@ from typing import Any
 
 import numpy as np
 
+from taskaffinity.backends._loop import fit_loop
 from taskaffinity.backends._lora_infer import LoraInference
 from taskaffinity.backends._lora_prompts import PromptEncoder, collate
-from taskaffinity.backends._sampling import batch_streams, step_counts, task_probabilities
+from taskaffinity.backends._sampling import step_counts
 
 __all__ = ["LoraTrainer"]
 
@@ -86,49 +87,9 @@ class LoraTrainer(LoraInference):
         return total / max(tokens, 1)
 
     def fit(self, probe: Any = None) -> None:
-        """Train for ``total_steps``, scoring dev and keeping per-task best adapters."""
-        import torch
-
-        cfg, names = self.cfg, list(self.states)
-        opt = torch.optim.AdamW(self.shared_parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
-        warm = int(cfg.warmup * self.total_steps)
-
-        def factor(step: int) -> float:
-            if step < warm:
-                return (step + 1) / (warm + 1)
-            return max(0.0, (self.total_steps - step) / max(1, self.total_steps - warm))
-
-        sched = torch.optim.lr_scheduler.LambdaLR(opt, factor)
-        probs = task_probabilities(self.sizes, cfg.temperature)
-        rng = np.random.default_rng(self.seed)
-        sizes = {n: len(s.task.train) for n, s in self.states.items()}
-        iters = batch_streams(rng, sizes, cfg.batch_size)
-        probe_iters = None
-        if probe is not None:
-            probe_iters = batch_streams(
-                np.random.default_rng(self.seed + 7919), sizes, cfg.batch_size
-            )
-        every = cfg.eval_every or self.steps_per_epoch
-        self.body.train()
-        for step in range(1, self.total_steps + 1):
-            if probe is not None and step % probe.every == 0:
-                from taskaffinity.backends._capabilities import ProbeContext
-
-                batches = {n: self.batch(n, next(probe_iters[n])) for n in names}
-                probe.on_step(ProbeContext(self, step, batches, sched.get_last_lr()[0]))
-                self.body.train()
-            name = names[int(rng.choice(len(names), p=probs))] if len(names) > 1 else names[0]
-            batch = self.batch(name, next(iters[name]))
-            loss = self.loss(name, batch)
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
-            sched.step()
-            self.steps += 1
-            self.examples += int(batch["input_ids"].shape[0])
-            if step % every == 0 or step == self.total_steps:
-                self._evaluate_dev(step)
-        self.body.eval()
+        """Train the adapter for ``total_steps`` (:func:`~taskaffinity.backends._loop.fit_loop`),
+        scoring dev and keeping per-task best adapters."""
+        fit_loop(self, self.shared_parameters(), probe)
 
 
 def _name(task: Any) -> str:

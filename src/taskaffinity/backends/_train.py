@@ -22,7 +22,8 @@ import numpy as np
 from taskaffinity.backends._body import make_head
 from taskaffinity.backends._config import TrainConfig
 from taskaffinity.backends._inference import TrainerInference
-from taskaffinity.backends._sampling import batch_streams, step_counts, task_probabilities
+from taskaffinity.backends._loop import fit_loop
+from taskaffinity.backends._sampling import step_counts
 from taskaffinity.backends._task_state import IGNORE, _TaskState
 
 __all__ = ["Trainer"]
@@ -68,11 +69,6 @@ class Trainer(TrainerInference):
         return [p for p in self.body.parameters() if p.requires_grad]
 
     # ---- training -----------------------------------------------------------------
-    def _batches(self, rng: np.random.Generator) -> dict[str, Any]:
-        """Endless per-task batch index generators over shuffled training sets."""
-        sizes = {name: len(s.task.train) for name, s in self.states.items()}
-        return batch_streams(rng, sizes, self.cfg.batch_size)
-
     def batch(self, name: str, idx: np.ndarray) -> dict[str, Any]:
         import torch
 
@@ -80,46 +76,9 @@ class Trainer(TrainerInference):
         return {k: v[sel] for k, v in self.states[name].splits["train"].items()}
 
     def fit(self, probe: Any = None) -> None:
-        """Train for ``total_steps``, scoring dev and keeping per-task best checkpoints."""
-        import torch
-
-        cfg = self.cfg
-        params = self.body.param_groups(cfg.lr)
+        """Train for ``total_steps`` (:func:`~taskaffinity.backends._loop.fit_loop`): the
+        body's parameter groups and every head at ``lr``; per-task best checkpoints."""
+        params = self.body.param_groups(self.cfg.lr)
         for s in self.states.values():
-            params.append({"params": list(s.head.parameters()), "lr": cfg.lr})
-        opt = torch.optim.AdamW(params, lr=cfg.lr, weight_decay=cfg.weight_decay)
-        warm = int(cfg.warmup * self.total_steps)
-
-        def factor(step: int) -> float:
-            if step < warm:
-                return (step + 1) / (warm + 1)
-            return max(0.0, (self.total_steps - step) / max(1, self.total_steps - warm))
-
-        sched = torch.optim.lr_scheduler.LambdaLR(opt, factor)
-        names = list(self.states)
-        probs = task_probabilities(self.sizes, cfg.temperature)
-        rng = np.random.default_rng(self.seed)
-        iters = self._batches(rng)
-        probe_iters = self._batches(np.random.default_rng(self.seed + 7919)) if probe else None
-        every = cfg.eval_every or self.steps_per_epoch
-        self.body.train()
-        for step in range(1, self.total_steps + 1):
-            if probe is not None and step % probe.every == 0:
-                from taskaffinity.backends._capabilities import ProbeContext
-
-                batches = {n: self.batch(n, next(probe_iters[n])) for n in names}
-                probe.on_step(ProbeContext(self, step, batches, sched.get_last_lr()[0]))
-                self.body.train()
-            name = names[int(rng.choice(len(names), p=probs))] if len(names) > 1 else names[0]
-            batch = self.batch(name, next(iters[name]))
-            self.states[name].head.train()
-            loss = self.loss(name, batch)
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
-            sched.step()
-            self.steps += 1
-            self.examples += int(batch["labels"].shape[0])
-            if step % every == 0 or step == self.total_steps:
-                self._evaluate_dev(step)
-        self.body.eval()
+            params.append({"params": list(s.head.parameters()), "lr": self.cfg.lr})
+        fit_loop(self, params, probe)
