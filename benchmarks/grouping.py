@@ -13,6 +13,7 @@ Usage: ``python benchmarks/grouping.py [--fixtures DIR] [--out benchmarks/result
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import time
@@ -34,6 +35,9 @@ SETTINGS = {
 }
 BUDGETS = [1 + 0.5 * i for i in range(9)]
 MIMIC_BUDGETS = [1, 2, 3, 4, 5, 6, 8, 10]
+# Test losses of the authors' own program's choices, from their plotting script.
+CURVES = json.loads((ROOT / "tests" / "data" / "standley2020_curves.json").read_text())
+PRINTED = 6e-7  # the curves are printed with 6 significant digits
 
 
 def exhaustive(table, budgets):
@@ -86,17 +90,18 @@ def exhaustive(table, budgets):
 def standley(fix: Path) -> tuple[list[str], dict]:
     lines = [
         "| setting | HOA | budget | chosen networks | val objective | test objective | "
-        "= exhaustive | same networks |",
-        "|---|---|---|---|---|---|---|---|",
+        "= exhaustive | same networks | authors' test objective |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
-    stats = {"cases": 0, "equal": 0, "same": 0, "seconds": 0.0}
+    stats = {"cases": 0, "equal": 0, "same": 0, "authors": 0, "seconds": 0.0}
     for s, (val_f, test_f) in SETTINGS.items():
         val = read_standley(fix / "standley2020" / val_f)
         test = read_standley(fix / "standley2020" / test_f)
         for use_hoa in (False, True):
             choose = hoa(val) if use_hoa else val
             prob, ref = exhaustive(choose, BUDGETS)
-            for b in BUDGETS:
+            published = CURVES["settings"][str(s)]["hoa" if use_hoa else "optimal"]
+            for b, theirs in zip(BUDGETS, published, strict=True):
                 t0 = time.perf_counter()
                 g = select_networks(choose, b, test=test)
                 stats["seconds"] += time.perf_counter() - t0
@@ -106,9 +111,16 @@ def standley(fix: Path) -> tuple[list[str], dict]:
                 same = sorted(zip(g.groups, g.costs, strict=True)) == sorted(
                     zip(ref_groups, [float(prob.costs[r]) for r in sorted(ref[b][1])], strict=True)
                 )
+                ref_rows = sorted(ref[b][1])
+                tie = (
+                    int(prob.members[ref_rows].sum()) == sum(len(x) for x in g.groups)
+                    and abs(float(prob.costs[ref_rows].sum()) - sum(g.costs)) <= 1e-9
+                )
                 stats["cases"] += 1
                 stats["equal"] += equal
                 stats["same"] += same
+                authors = abs(g.measured - theirs) <= PRINTED
+                stats["authors"] += authors
                 nets = " \\| ".join(
                     "+".join(grp) + ("½" if c == 0.5 else "")
                     for grp, c in zip(g.groups, g.costs, strict=True)
@@ -116,7 +128,8 @@ def standley(fix: Path) -> tuple[list[str], dict]:
                 lines.append(
                     f"| {s} | {'yes' if use_hoa else 'no'} | {b:g} | {nets} | "
                     f"{g.predicted:.5f} | {g.measured:.5f} | {'yes' if equal else 'NO'} | "
-                    f"{'yes' if same else 'tie'} |"
+                    f"{'yes' if same else 'tie' if tie else 'NO'} | "
+                    f"{theirs:g}{'' if authors else ' (differs)'} |"
                 )
     return lines, stats
 
@@ -207,11 +220,13 @@ def main() -> None:
         f"{st['same']} choose the very same networks as that search. Both break exact ties "
         "the same way (fewest task memberships, then lowest cost); a case marked 'tie' has "
         "another selection equal on value, memberships and cost, which the rule leaves open. "
-        "Compared with the authors' own exhaustive program (network_selection/, run "
-        "locally, not part of this repository), all 72 cases give the same value and test "
-        "objective, and 71 the same networks: setting 4 with HOA at budget 5 takes k+n "
-        "where the authors take d+n, a full tie (both reach n = 0.1156, two networks of "
-        "cost 1). "
+        f"Against the authors' own exhaustive program (the test losses of its choices, as "
+        "published in the 'optimal' and 'hoa' curves of their network_selection/make_plots.py; "
+        f"tests/data/standley2020_curves.json): {st['authors']} of {st['cases']} cases give "
+        "the same test objective (to the 6 printed digits). "
+        "Setting 1 without HOA at budget 1 is published as 0.50273, but there the five-task "
+        "network is the only feasible choice, and the same figure's 'worst' and 'hoa' curves "
+        "give it 0.50278, as here. "
         f"Solver time for all {st['cases']}: {st['seconds']:.2f} s. "
         "½ = half-size single-task network (cost 0.5). Losses: lower is better.",
         "",
