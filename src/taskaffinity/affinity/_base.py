@@ -20,8 +20,8 @@ import inspect
 from collections.abc import Callable
 from typing import Any, ClassVar, TypeVar
 
+from taskaffinity._registry import Registry
 from taskaffinity.affinity._budget import Budget, BudgetExceeded, cost_fraction, seconds_fraction
-from taskaffinity.errors import InputError
 from taskaffinity.types import AffinityMatrix, Cost
 
 __all__ = [
@@ -68,30 +68,20 @@ class Estimator:
         return f"{type(self).__name__}({args})"
 
 
-_REGISTRY: dict[str, type[Estimator]] = {}
+ESTIMATORS: Registry = Registry("estimator", field="method")
 E = TypeVar("E", bound=type[Estimator])
 
 
 def register_estimator(name: str) -> Callable[[E], E]:
     """Class decorator: register an :class:`Estimator` subclass under ``name``."""
-
-    def deco(cls: E) -> E:
-        if name in _REGISTRY and _REGISTRY[name] is not cls:
-            raise ValueError(f"estimator {name!r} is already registered")
-        cls.name = name
-        _REGISTRY[name] = cls
-        return cls
-
-    return deco
+    return ESTIMATORS.register(name)
 
 
 def available() -> list[str]:
     """Names of the registered estimators, sorted."""
-    return sorted(_REGISTRY)
+    return ESTIMATORS.names()
 
 
 def get_estimator(name: str, **params: Any) -> Estimator:
     """Build the estimator registered as ``name`` with keyword hyperparameters ``params``."""
-    if name not in _REGISTRY:
-        raise InputError(f"unknown estimator {name!r}; choose one of {available()}", field="method")
-    return _REGISTRY[name](**params)
+    return ESTIMATORS.lookup(name)(**params)

@@ -1,11 +1,12 @@
-"""Backend registry: ``register_backend`` names a Backend class, ``get_backend`` builds one."""
+"""Backend registry: ``register_backend`` names a Backend class, ``get_backend`` builds one
+(a :class:`taskaffinity._registry.Registry`)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from taskaffinity.errors import InputError
+from taskaffinity._registry import Registry
 
 if TYPE_CHECKING:
     from taskaffinity.backends._base import Backend
@@ -13,25 +14,19 @@ if TYPE_CHECKING:
 
 __all__ = ["BACKENDS", "available", "get_backend", "register_backend"]
 
-BACKENDS: dict[str, type[Backend]] = {}
+BACKENDS: Registry = Registry("backend", field="backend")
 
 
 def register_backend(name: str) -> Callable[[type[Backend]], type[Backend]]:
-    def deco(cls: type[Backend]) -> type[Backend]:
-        cls.name = name
-        BACKENDS[name] = cls
-        return cls
-
-    return deco
+    """Class decorator: register a :class:`Backend` subclass under ``name``."""
+    return BACKENDS.register(name)
 
 
 def available() -> list[str]:
     """Names of the registered backends, sorted."""
-    return sorted(BACKENDS)
+    return BACKENDS.names()
 
 
 def get_backend(name: str, config: dict[str, Any] | TrainConfig | None = None) -> Backend:
     """The backend ``name`` with ``config`` (a dict of options or a config dataclass)."""
-    if name not in BACKENDS:
-        raise InputError(f"unknown backend {name!r}; choose one of {available()}", field="backend")
-    return BACKENDS[name](config)
+    return BACKENDS.lookup(name)(config)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Literal, Protocol
 
-from taskaffinity.errors import InputError
+from taskaffinity._registry import Registry
 from taskaffinity.types import Grouping, ScoreTable
 
 __all__ = ["Search", "available_searches", "get_search", "register_search", "search_info"]
@@ -29,34 +29,24 @@ class Search(Protocol):
     def search(self, table: ScoreTable, budget: float | None) -> Grouping: ...
 
 
-_REGISTRY: dict[str, type] = {}
+SEARCHES: Registry = Registry("search", field="search")
 
 
 def register_search(name: str, *, kind: Kind, exact: bool) -> Callable[[type], type]:
     """Class decorator registering a search under ``name``."""
     if kind not in ("select", "partition"):
         raise ValueError(f"kind must be 'select' or 'partition', not {kind!r}")
-
-    def wrap(cls: type) -> type:
-        if name in _REGISTRY:
-            raise ValueError(f"search {name!r} is already registered")
-        cls.name, cls.kind, cls.exact = name, kind, exact
-        _REGISTRY[name] = cls
-        return cls
-
-    return wrap
+    return SEARCHES.register(name, kind=kind, exact=exact)
 
 
 def available_searches(kind: Kind | None = None) -> list[str]:
     """Registered search names (of ``kind`` when given), sorted."""
-    return sorted(n for n, c in _REGISTRY.items() if kind is None or c.kind == kind)
+    return SEARCHES.names() if kind is None else SEARCHES.names(kind=kind)
 
 
 def search_info(name: str) -> type:
     """The registered class of ``name``."""
-    if name not in _REGISTRY:
-        raise InputError(f"unknown search {name!r}; known: {available_searches()}", field="search")
-    return _REGISTRY[name]
+    return SEARCHES.lookup(name)
 
 
 def get_search(name: str, **params: Any) -> Search:
