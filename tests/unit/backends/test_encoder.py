@@ -68,3 +68,14 @@ def test_encoder_config_errors(suite) -> None:
     with pytest.raises(InputError, match="'model'"):
         b = get_backend("encoder", {"model": "/nonexistent/model/dir", "max_steps": 1})
         b.run(b.spec(["vowel"], 0, suite), suite)
+
+
+def test_encoder_threads_do_not_change_results(suite, minilm) -> None:
+    """As for scratch: a fine-tuned encoder run on 1 and 2 threads scores the same."""
+    cfg = {"model": minilm, "freeze": False, "max_steps": 3, "max_len": 24, "batch_size": 8}
+    results = []
+    for threads in (1, 2):
+        backend = get_backend("encoder", {**cfg, "threads": threads})
+        results.append(backend.run(backend.spec(["mark", "vowel"], 0, suite), suite))
+    assert results[0].key == results[1].key
+    assert results[0].scores == results[1].scores and results[0].metrics == results[1].metrics

@@ -76,3 +76,17 @@ def test_runs_in_a_spawned_process_pool(suite, tiny_config) -> None:
     with ProcessPoolExecutor(1, mp_context=ctx) as pool:
         remote = pool.submit(backend.run, spec, suite).result(timeout=120)
     assert remote.scores == backend.run(spec, suite).scores
+
+
+def test_threads_do_not_change_results(suite, tiny_config) -> None:
+    """``threads`` is left out of a run's key on the claim that it cannot change results:
+    the same run on 1 and on 2 torch threads gives the same scores, metrics and steps."""
+    runs = []
+    for threads in (1, 2):
+        backend = get_backend("scratch", {**tiny_config, "threads": threads})
+        spec = backend.spec(["mark", "vowel"], seed=5, suite=suite)
+        runs.append(backend.run(spec, suite))
+    one, two = runs
+    assert one.key == two.key
+    assert one.scores == two.scores and one.metrics == two.metrics
+    assert one.cost.steps == two.cost.steps
