@@ -98,3 +98,22 @@ def test_dataclass_validation_without_file():
     with pytest.raises(InputError) as info:
         config_from_dict({"suite": "s", "seeds": []})
     assert info.value.field == "seeds"
+
+
+def test_suite_tasks_selects_a_subset_and_round_trips(tmp_path):
+    path = tmp_path / "s.yaml"
+    path.write_text("suite: zh-classical\nsuite_tasks: [dynasty, shijing]\n", encoding="utf-8")
+    cfg = load_config(path)
+    assert cfg.load_suite().names == ("dynasty", "shijing")
+    again = tmp_path / "again.yaml"
+    dump_config(cfg, again)
+    assert load_config(again).suite_tasks == ["dynasty", "shijing"]
+
+
+def test_suite_tasks_errors_name_the_field(tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text("name: x\nsuite: zh-classical\nsuite_tasks: [dynasty, nope]\n")
+    with pytest.raises(InputError, match=r"bad.yaml:3: field 'suite_tasks': unknown task 'nope'"):
+        load_config(path).load_suite()
+    with pytest.raises(InputError, match="suite_tasks"):
+        config_from_dict({"tasks": [{"name": "a"}], "suite_tasks": ["a"]})

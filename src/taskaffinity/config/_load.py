@@ -51,7 +51,17 @@ def _section(data: dict[str, Any], key: str, cls: type, lines: dict[str, int], f
     return cls(**raw)
 
 
-_TOP = {"name", "suite", "tasks", "backend", "plan", "seeds", "executor", "base_dir"}
+_TOP = {
+    "name",
+    "suite",
+    "suite_tasks",
+    "tasks",
+    "backend",
+    "plan",
+    "seeds",
+    "executor",
+    "base_dir",
+}
 
 
 def config_from_dict(
@@ -72,6 +82,7 @@ def config_from_dict(
         return StudyConfig(
             name=str(data.get("name") or (Path(file).stem if file else "study")),
             suite=data.get("suite"),
+            suite_tasks=data.get("suite_tasks"),
             tasks=data.get("tasks"),
             backend=_section(data, "backend", BackendConfig, lines, file),
             plan=_section(data, "plan", PlanConfig, lines, file),

@@ -22,6 +22,9 @@ class StudyConfig:
     suite: str | None = field(
         default=None, metadata=_meta("built-in suite (zh-classical) or 'module:factory'")
     )
+    suite_tasks: list[str] | None = field(
+        default=None, metadata=_meta("only these tasks of the built-in suite (default: all)")
+    )
     tasks: list[dict[str, Any]] | None = field(default=None, metadata=_meta("task definitions"))
     backend: BackendConfig = field(default_factory=BackendConfig)
     plan: PlanConfig = field(default_factory=PlanConfig)
@@ -36,6 +39,16 @@ class StudyConfig:
             raise InputError("name exactly one of 'suite' (built-in) and 'tasks'", field="suite")
         if self.suite is not None and not isinstance(self.suite, str):
             raise InputError("suite must be a name such as zh-classical", field="suite")
+        if self.suite_tasks is not None and (
+            self.suite is None
+            or not isinstance(self.suite_tasks, list)
+            or not self.suite_tasks
+            or not all(isinstance(t, str) for t in self.suite_tasks)
+        ):
+            raise InputError(
+                "suite_tasks must be a non-empty list of task names of 'suite'",
+                field="suite_tasks",
+            )
         if self.tasks is not None and (
             not isinstance(self.tasks, list) or not all(isinstance(t, dict) for t in self.tasks)
         ):
@@ -56,12 +69,17 @@ class StudyConfig:
     def load_suite(self):  # -> TaskSuite (import kept lazy: suites load data on import)
         """The configured tasks as a TaskSuite; errors name the YAML file and field."""
         try:
-            if self.suite is not None and ":" in self.suite:  # "package.module:factory"
-                return import_object(self.suite)()
             if self.suite is not None:
                 from taskaffinity.suites import load_suite
 
-                return load_suite(self.suite)
+                plugin = ":" in self.suite  # "package.module:factory"
+                suite = import_object(self.suite)() if plugin else load_suite(self.suite)
+                if self.suite_tasks is None:
+                    return suite
+                try:
+                    return suite.subset(self.suite_tasks)
+                except InputError as err:
+                    raise InputError(err.message, field="suite_tasks") from err
             from taskaffinity.tasks import load_tasks
 
             return load_tasks(self.tasks, self.base_dir, name=self.name)
@@ -85,6 +103,8 @@ class StudyConfig:
         out: dict[str, Any] = {"name": self.name}
         if self.suite is not None:
             out["suite"] = self.suite
+            if self.suite_tasks is not None:
+                out["suite_tasks"] = list(self.suite_tasks)
         else:
             out["tasks"] = self.tasks
             out["base_dir"] = str(self.base_dir.resolve())
