@@ -108,10 +108,10 @@ def standley(fix: Path) -> tuple[list[str], dict]:
                 ref_val = prob.sign * ref[b][0]
                 ref_groups = prob.grouping(ref[b][1], exact=True, method="").groups
                 equal = abs(ref_val - g.predicted) <= 1e-9
-                same = sorted(zip(g.groups, g.costs, strict=True)) == sorted(
-                    zip(ref_groups, [float(prob.costs[r]) for r in sorted(ref[b][1])], strict=True)
-                )
                 ref_rows = sorted(ref[b][1])
+                same = sorted(zip(g.groups, g.costs, strict=True)) == sorted(
+                    zip(ref_groups, [float(prob.costs[r]) for r in ref_rows], strict=True)
+                )
                 tie = (
                     int(prob.members[ref_rows].sum()) == sum(len(x) for x in g.groups)
                     and abs(float(prob.costs[ref_rows].sum()) - sum(g.costs)) <= 1e-9

@@ -36,10 +36,7 @@ class ScratchConfig(TrainConfig):
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        for name in ("d_model", "layers", "heads", "ff_dim", "max_len", "min_char_count"):
-            v = getattr(self, name)
-            if not isinstance(v, int) or isinstance(v, bool) or v <= 0:
-                raise InputError(f"must be a positive integer, got {v!r}", field=name)
+        self._positive_ints("d_model", "layers", "heads", "ff_dim", "max_len", "min_char_count")
         if self.d_model % self.heads:
             raise InputError(f"d_model {self.d_model} is not divisible by it", field="heads")
 
@@ -64,9 +61,6 @@ class EncoderConfig(TrainConfig):
             raise InputError(f"must be true or false, got {self.freeze!r}", field="freeze")
         if not isinstance(self.encoder_lr, int | float) or self.encoder_lr <= 0:
             raise InputError(f"must be positive, got {self.encoder_lr!r}", field="encoder_lr")
-        for name in ("shared_dim", "max_len"):
-            v = getattr(self, name)
-            if not isinstance(v, int) or isinstance(v, bool) or v <= 0:
-                raise InputError(f"must be a positive integer, got {v!r}", field=name)
+        self._positive_ints("shared_dim", "max_len")
         if self.pooling not in ("mean", "cls"):
             raise InputError(f"must be 'mean' or 'cls', got {self.pooling!r}", field="pooling")

@@ -74,10 +74,7 @@ class LoraConfig(TrainConfig):
             raise InputError(
                 f"must be a file name or null, got {self.gguf_file!r}", field="gguf_file"
             )
-        for name in ("r", "alpha", "max_len", "max_new_tokens"):
-            v = getattr(self, name)
-            if not isinstance(v, int) or isinstance(v, bool) or v <= 0:
-                raise InputError(f"must be a positive integer, got {v!r}", field=name)
+        self._positive_ints("r", "alpha", "max_len", "max_new_tokens")
         if self.max_new_tokens >= self.max_len:
             raise InputError(
                 f"must be smaller than max_len ({self.max_len}), got {self.max_new_tokens}",

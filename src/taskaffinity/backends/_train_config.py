@@ -51,10 +51,7 @@ class TrainConfig:
             v = getattr(self, name)
             if not isinstance(v, int | float) or isinstance(v, bool) or v <= 0:
                 raise InputError(f"must be a positive number, got {v!r}", field=name)
-        for name in ("max_steps", "eval_every", "threads"):
-            v = getattr(self, name)
-            if v is not None and (not isinstance(v, int) or isinstance(v, bool) or v <= 0):
-                raise InputError(f"must be a positive integer or null, got {v!r}", field=name)
+        self._positive_ints("max_steps", "eval_every", "threads", nullable=True)
         if not isinstance(self.min_steps, int) or self.min_steps < 0:
             raise InputError(f"must be an integer >= 0, got {self.min_steps!r}", field="min_steps")
         for name in ("warmup", "dropout"):
@@ -65,6 +62,17 @@ class TrainConfig:
             raise InputError(f"must be >= 0, got {self.weight_decay!r}", field="weight_decay")
         if not isinstance(self.device, str) or not self.device:
             raise InputError(f"must be a device string, got {self.device!r}", field="device")
+
+    def _positive_ints(self, *names: str, nullable: bool = False) -> None:
+        """Raise InputError on the first field of ``names`` that is not a positive integer
+        (``None`` allowed when ``nullable``); subclasses call it for their own fields."""
+        for name in names:
+            v = getattr(self, name)
+            if nullable and v is None:
+                continue
+            if not isinstance(v, int) or isinstance(v, bool) or v <= 0:
+                what = "a positive integer or null" if nullable else "a positive integer"
+                raise InputError(f"must be {what}, got {v!r}", field=name)
 
     def to_dict(self) -> dict[str, Any]:
         """Hyperparameters as a JSON-able dict, without ``device`` and ``threads``."""

