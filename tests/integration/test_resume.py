@@ -14,15 +14,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-STUDY_TESTS = Path(__file__).resolve().parents[1] / "unit" / "study"
-sys.path.insert(0, str(STUDY_TESTS))
+from taskaffinity.config import load_config
+from taskaffinity.study import ResultStore, open_study, run_study
+from taskaffinity.testing import ToyBackend, write_toy_config
 
-from _toy_backend import ToyBackend, write_toy_config  # noqa: E402
-
-from taskaffinity.config import load_config  # noqa: E402
-from taskaffinity.study import ResultStore, open_study, run_study  # noqa: E402
-
-SLOW = "{name: '_toy_backend:ToyBackend', sleep: 0.4}"  # sleep is not part of a run's key
+SLOW = "{name: 'taskaffinity.testing:ToyBackend', sleep: 0.4}"  # sleep is not part of a run's key
 
 
 def complete_count(db: Path) -> int:
@@ -53,7 +49,7 @@ def workers_gone(group: int, timeout: float = 6.0) -> bool:
 def test_kill_9_then_resume(tmp_path, workers):
     cfg = write_toy_config(tmp_path / "toy.yaml", backend=SLOW)  # 14 runs
     out = tmp_path / "out"
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(STUDY_TESTS), *sys.path])}
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     cmd = [sys.executable, "-c", "from taskaffinity.cli import main; main()"]
     cmd += ["run", str(cfg), "--out", str(out), "--quiet", "--workers", str(workers)]
     proc = subprocess.Popen(

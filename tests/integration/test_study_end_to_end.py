@@ -2,28 +2,21 @@
 
 from __future__ import annotations
 
-import os
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-STUDY_TESTS = Path(__file__).resolve().parents[1] / "unit" / "study"
-sys.path.insert(0, str(STUDY_TESTS))
-
-from _toy_backend import write_toy_config  # noqa: E402
-
-from taskaffinity.config import load_config  # noqa: E402
-from taskaffinity.study import open_study, run_study, study_status  # noqa: E402
+from taskaffinity.config import load_config
+from taskaffinity.study import open_study, run_study, study_status
+from taskaffinity.testing import write_toy_config
 
 
 @pytest.mark.slow
 def test_ray_executor_two_cpus(tmp_path, monkeypatch):
     pytest.importorskip("ray")
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(STUDY_TESTS), *sys.path]))
     executor = "{kind: ray, workers: 2, cpus_per_run: 1}"
-    backend = "{name: '_toy_backend:ToyBackend', fail_on: [first]}"
+    backend = "{name: 'taskaffinity.testing:ToyBackend', fail_on: [first]}"
     cfg = write_toy_config(tmp_path / "toy.yaml", executor=executor, backend=backend, seeds="[0]")
     summary = run_study(load_config(cfg), tmp_path / "ray", progress=False)
     assert (summary.total, summary.complete, summary.failed) == (7, 3, 4)
@@ -50,14 +43,12 @@ def tiny_custom_config():
 
 @pytest.mark.slow
 def test_tiny_scratch_study_and_demo_cli(tmp_path, monkeypatch):
-    pytest.importorskip("taskaffinity.tasks", reason="loaders").load_tasks  # noqa: B018
     from typer.testing import CliRunner
 
-    from taskaffinity.cli import _register, app
-    from taskaffinity.study import _demo
+    from taskaffinity import demo as _demo
+    from taskaffinity.cli import app
 
     monkeypatch.setattr(_demo, "demo_config", tiny_custom_config)
-    _register()
     out = tmp_path / "demo"
     res = CliRunner().invoke(app, ["demo", "--out", str(out), "--quiet"])
     assert res.exit_code == 0, res.output

@@ -11,7 +11,7 @@ from taskaffinity.errors import InputError
 
 GOOD = """\
 name: demo
-suite: zh-classical
+suite: zh_classical
 backend:
   name: scratch
   epochs: 2
@@ -34,7 +34,7 @@ def write(tmp_path: Path, text: str) -> Path:
 
 def test_good_config_round_trips(tmp_path):
     cfg = load_config(write(tmp_path, GOOD))
-    assert cfg.suite == "zh-classical" and cfg.tasks is None
+    assert cfg.suite == "zh_classical" and cfg.tasks is None
     assert cfg.backend.name == "scratch" and cfg.backend.params == {"epochs": 2}
     assert cfg.plan.pairs is False and cfg.plan.groups == [["a", "b"]]
     assert cfg.seeds == [0, 1] and cfg.executor.workers == 2
@@ -102,7 +102,7 @@ def test_dataclass_validation_without_file():
 
 def test_suite_tasks_selects_a_subset_and_round_trips(tmp_path):
     path = tmp_path / "s.yaml"
-    path.write_text("suite: zh-classical\nsuite_tasks: [dynasty, shijing]\n", encoding="utf-8")
+    path.write_text("suite: zh_classical\nsuite_tasks: [dynasty, shijing]\n", encoding="utf-8")
     cfg = load_config(path)
     assert cfg.load_suite().names == ("dynasty", "shijing")
     again = tmp_path / "again.yaml"
@@ -112,7 +112,7 @@ def test_suite_tasks_selects_a_subset_and_round_trips(tmp_path):
 
 def test_suite_tasks_errors_name_the_field(tmp_path):
     path = tmp_path / "bad.yaml"
-    path.write_text("name: x\nsuite: zh-classical\nsuite_tasks: [dynasty, nope]\n")
+    path.write_text("name: x\nsuite: zh_classical\nsuite_tasks: [dynasty, nope]\n")
     with pytest.raises(InputError, match=r"bad.yaml:3: field 'suite_tasks': unknown task 'nope'"):
         load_config(path).load_suite()
     with pytest.raises(InputError, match="suite_tasks"):

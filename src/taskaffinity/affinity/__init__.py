@@ -6,45 +6,47 @@ source task, diagonal NaN, cost recorded). Registered: ``pvi`` (Ethayarajh et al
 Li et al.), ``tag`` (lookahead affinity, Fifty et al. 2021), ``gradient_cosine`` (Yu et
 al. 2020). ``get_estimator(name, **params)`` builds one; ``available()`` lists them.
 :class:`Budget` caps what an estimation may spend (seed, steps, seconds) and carries the
-brute-force grid's cost for ``cost_fraction``. ``compare_estimators(study)`` scores every
-estimator against a study's measured gain matrix; ``comparison_section`` puts the result
-in the HTML report. PVI extras: ``compute_pvi`` (per-instance PVI, CSV export) and
-``group_by_pvi`` (t-tests / ANOVA candidate groups, proposed grouping).
+brute-force grid's cost for ``cost_fraction``; ``run_estimator`` caches an estimate and
+``load_affinity`` reads one back; ``open_target`` resolves a study folder or config
+to what an estimator runs on and ``step_cap`` turns a grid fraction into a step cap.
+Scoring estimates against measured transfer is in :mod:`taskaffinity.evaluation`. PVI
+extras: ``compute_pvi`` (per-instance PVI, CSV export)
+and ``group_by_pvi`` (t-tests / ANOVA candidate groups, proposed grouping).
 """
 
 from taskaffinity.affinity._base import (
-    Budget,
-    BudgetExceeded,
+    ESTIMATORS,
     Estimator,
     available,
-    cost_fraction,
     get_estimator,
     register_estimator,
+)
+from taskaffinity.affinity._budget import (
+    Budget,
+    BudgetExceeded,
+    cost_fraction,
     seconds_fraction,
+    step_cap,
 )
-from taskaffinity.affinity._compare import (
-    TARGET,
-    compare_estimators,
-    grid_cost,
-    load_affinity,
-    run_estimator,
-)
+from taskaffinity.affinity._estimate_cache import load_affinity, run_estimator
 from taskaffinity.affinity._gradient import GradientCosine, gradient_cosines
 from taskaffinity.affinity._lookahead import LookaheadAffinity, lookahead_step
+from taskaffinity.affinity._probe import with_max_steps
 from taskaffinity.affinity._pvi import PVIEstimator, PVIResult, compute_pvi
-from taskaffinity.affinity._pvi_grouping import (
+from taskaffinity.affinity._pvi_significance import (
     CandidateGroup,
     PVIGrouping,
     group_by_pvi,
     two_sample,
 )
-from taskaffinity.affinity._report import comparison_section, scatter_data
+from taskaffinity.affinity._target import EstimationTarget, open_target
 
 __all__ = [
-    "TARGET",
+    "ESTIMATORS",
     "Budget",
     "BudgetExceeded",
     "CandidateGroup",
+    "EstimationTarget",
     "Estimator",
     "GradientCosine",
     "LookaheadAffinity",
@@ -52,19 +54,18 @@ __all__ = [
     "PVIGrouping",
     "PVIResult",
     "available",
-    "compare_estimators",
-    "comparison_section",
     "compute_pvi",
     "cost_fraction",
     "get_estimator",
     "gradient_cosines",
-    "grid_cost",
     "group_by_pvi",
     "load_affinity",
     "lookahead_step",
+    "open_target",
     "register_estimator",
     "run_estimator",
-    "scatter_data",
     "seconds_fraction",
+    "step_cap",
     "two_sample",
+    "with_max_steps",
 ]

@@ -10,8 +10,8 @@ An estimator predicts pairwise transfer without training every pair. Contract (D
   estimator's cost and, when ``budget.reference`` is known, ``cost_fraction``;
 * registered by name with :func:`register_estimator`; :func:`get_estimator` builds one.
 
-The budget (:class:`Budget`, :func:`cost_fraction`, ...) lives in
-:mod:`taskaffinity.affinity._budget` and is re-exported here.
+What an estimation may spend (:class:`~taskaffinity.affinity.Budget`) is in
+:mod:`taskaffinity.affinity._budget`.
 """
 
 from __future__ import annotations
@@ -21,19 +21,10 @@ from collections.abc import Callable
 from typing import Any, ClassVar, TypeVar
 
 from taskaffinity._registry import Registry
-from taskaffinity.affinity._budget import Budget, BudgetExceeded, cost_fraction, seconds_fraction
+from taskaffinity.affinity._budget import Budget, cost_fraction
 from taskaffinity.types import AffinityMatrix, Cost
 
-__all__ = [
-    "Budget",
-    "BudgetExceeded",
-    "Estimator",
-    "available",
-    "cost_fraction",
-    "get_estimator",
-    "register_estimator",
-    "seconds_fraction",
-]
+__all__ = ["ESTIMATORS", "Estimator", "available", "get_estimator", "register_estimator"]
 
 
 class Estimator:
@@ -68,7 +59,7 @@ class Estimator:
         return f"{type(self).__name__}({args})"
 
 
-ESTIMATORS: Registry = Registry("estimator", field="method")
+ESTIMATORS: Registry[type[Estimator]] = Registry("estimator", field="method")
 E = TypeVar("E", bound=type[Estimator])
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from taskaffinity.errors import InputError, TaskAffinityError
 from taskaffinity.types import Cost
 
-__all__ = ["Budget", "BudgetExceeded", "cost_fraction", "seconds_fraction"]
+__all__ = ["Budget", "BudgetExceeded", "cost_fraction", "seconds_fraction", "step_cap"]
 
 
 class BudgetExceeded(TaskAffinityError):
@@ -72,3 +72,17 @@ def seconds_fraction(cost: Cost, reference: Cost | None) -> float | None:
     if reference is None or reference.seconds <= 0:
         return None
     return cost.seconds / reference.seconds
+
+
+def step_cap(max_steps: int | None, fraction: float | None, grid: Cost | None) -> int | None:
+    """The step cap of an estimation: ``max_steps``, or ``fraction`` of the singles+pairs
+    grid's steps (at least 1), whichever is smaller; None when neither is given.
+
+    Raises :class:`InputError` (field ``budget``) when a fraction is given but no grid
+    cost is known (a config rather than a study, or a study without singles and pairs)."""
+    if fraction is None:
+        return max_steps
+    if grid is None or grid.steps <= 0:
+        raise InputError("--budget needs a study with measured singles and pairs", field="budget")
+    cap = max(1, int(fraction * grid.steps))
+    return cap if max_steps is None else min(cap, max_steps)

@@ -15,7 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from taskaffinity.affinity._base import Budget, get_estimator
+from taskaffinity.affinity._base import get_estimator
+from taskaffinity.affinity._budget import Budget, cost_fraction
 from taskaffinity.types import AffinityMatrix, Cost
 
 __all__ = ["load_affinity", "run_estimator"]
@@ -77,8 +78,6 @@ def run_estimator(
 
 
 def _with_fraction(aff: AffinityMatrix, budget: Budget) -> AffinityMatrix:
-    from taskaffinity.affinity._base import cost_fraction
-
     return AffinityMatrix(
         aff.tasks, aff.values, aff.method, aff.cost, cost_fraction(aff.cost, budget.reference),
         aff.params,

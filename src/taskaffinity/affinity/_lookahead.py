@@ -31,7 +31,8 @@ from typing import Any
 
 import numpy as np
 
-from taskaffinity.affinity._base import Budget, Estimator, register_estimator
+from taskaffinity.affinity._base import Estimator, register_estimator
+from taskaffinity.affinity._budget import Budget
 from taskaffinity.affinity._probe import run_probe
 from taskaffinity.errors import InputError
 from taskaffinity.types import AffinityMatrix

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from taskaffinity.affinity._base import BudgetExceeded
+from taskaffinity.affinity._budget import BudgetExceeded
 from taskaffinity.types import Cost
 
 __all__ = ["MatrixProbe", "run_probe", "with_max_steps"]

@@ -35,9 +35,10 @@ from typing import Any
 
 import numpy as np
 
-from taskaffinity.affinity._base import Budget, Estimator, register_estimator
+from taskaffinity.affinity._base import Estimator, register_estimator
+from taskaffinity.affinity._budget import Budget
 from taskaffinity.affinity._pvi_compute import PVIResult, compute_pvi
-from taskaffinity.affinity._pvi_grouping import two_sample
+from taskaffinity.affinity._pvi_significance import two_sample
 from taskaffinity.errors import InputError
 from taskaffinity.types import AffinityMatrix
 

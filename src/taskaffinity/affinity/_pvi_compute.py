@@ -2,7 +2,7 @@
 
 ``compute_pvi`` trains both models for every task of a suite and returns a
 :class:`PVIResult` (per-instance PVI in bits, V-information per task, CSV export and the
-statistical grouping of :func:`~taskaffinity.affinity._pvi_grouping.group_by_pvi`). The
+statistical grouping of :func:`~taskaffinity.affinity._pvi_significance.group_by_pvi`). The
 definition and the estimator built on it are in :mod:`taskaffinity.affinity._pvi`.
 """
 
@@ -17,9 +17,9 @@ from typing import Any
 
 import numpy as np
 
-from taskaffinity.affinity._base import Budget
+from taskaffinity.affinity._budget import Budget
 from taskaffinity.affinity._probe import with_max_steps
-from taskaffinity.affinity._pvi_grouping import PVIGrouping, group_by_pvi
+from taskaffinity.affinity._pvi_significance import PVIGrouping, group_by_pvi
 from taskaffinity.errors import InputError
 from taskaffinity.types import Cost
 

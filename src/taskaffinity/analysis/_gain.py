@@ -15,11 +15,20 @@ Chinese multi-task study this package reproduces; also Standley et al., ICML 202
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from taskaffinity.types import GainMatrix, ScoreTable
 
-__all__ = ["gain_matrix", "gain_rate", "group_rows", "t_interval"]
+__all__ = [
+    "gain_cells",
+    "gain_matrix",
+    "gain_rate",
+    "group_rows",
+    "score_table_from_matrix",
+    "t_interval",
+]
 
 
 def group_rows(table: ScoreTable) -> dict[tuple[str, ...], int]:
@@ -36,7 +45,7 @@ def group_rows(table: ScoreTable) -> dict[tuple[str, ...], int]:
     return rows
 
 
-def _cells(table: ScoreTable, scores: np.ndarray) -> np.ndarray:
+def gain_cells(table: ScoreTable, scores: np.ndarray) -> np.ndarray:
     """Shape ``(n, n)`` gain matrix (row = target, column = auxiliary) from ``scores``
     of shape ``(n_groups, n_tasks)``."""
     n = table.n_tasks
@@ -54,7 +63,9 @@ def _cells(table: ScoreTable, scores: np.ndarray) -> np.ndarray:
     return out
 
 
-def t_interval(samples: np.ndarray, axis: int = 0, level: float = 0.95):
+def t_interval(
+    samples: np.ndarray, axis: int = 0, level: float = 0.95
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Mean and Student-t confidence bounds over ``axis``, ignoring NaN.
 
     Returns ``(mean, low, high, n)``; the bounds are NaN where fewer than 2 values exist
@@ -81,10 +92,10 @@ def gain_matrix(table: ScoreTable) -> GainMatrix:
     With ``table.seed_scores`` (two seeds or more) ``low``/``high`` hold the Student-t 95%
     confidence bounds of each cell's mean over seeds; ``values`` is ``table.scores``' cell.
     """
-    values = _cells(table, table.scores)
+    values = gain_cells(table, table.scores)
     low = high = None
     if table.seed_scores is not None and table.seed_scores.shape[0] >= 2:
-        per_seed = np.stack([_cells(table, s) for s in table.seed_scores])
+        per_seed = np.stack([gain_cells(table, s) for s in table.seed_scores])
         _, low, high, _ = t_interval(per_seed)
     return GainMatrix(table.tasks, values, table.higher_is_better, low, high)
 
@@ -105,3 +116,12 @@ def gain_rate(values: np.ndarray, higher_is_better: bool = True) -> np.ndarray:
     n = values.shape[-1]
     rate[..., np.arange(n), np.arange(n)] = np.nan
     return rate
+
+
+def score_table_from_matrix(
+    tasks: Sequence[str], matrix: np.ndarray, *, higher_is_better: bool = True
+) -> ScoreTable:
+    """The singles + pairs :class:`ScoreTable` of a square gain matrix ``matrix[target,
+    auxiliary]`` of shape ``(n_tasks, n_tasks)`` (diagonal = single-task score, NaN = not
+    measured), the reverse of :func:`gain_matrix`; see :meth:`ScoreTable.from_matrix`."""
+    return ScoreTable.from_matrix(tasks, matrix, higher_is_better=higher_is_better)

@@ -11,7 +11,7 @@
 Estimator capabilities (``gold_log_probs``, ``train_with_probe``) are documented in
 :mod:`taskaffinity.backends._capabilities`.
 
-Training (:mod:`taskaffinity.backends._train`): one task per optimizer step, drawn by
+Training (:mod:`taskaffinity.backends.heads`): one task per optimizer step, drawn by
 examples-proportional (or temperature) sampling; ``epochs`` over the union of the run's
 training sets; AdamW with linear warm-up and decay; dev scored once per epoch; per-task
 best-dev checkpoints scored on test. Same hyperparameters for single and joint runs.
@@ -30,11 +30,10 @@ from taskaffinity.backends._base import (
     register_backend,
 )
 from taskaffinity.backends._capabilities import Probe, ProbeContext
-from taskaffinity.backends._config import EncoderConfig, ScratchConfig, TrainConfig
-from taskaffinity.backends._encoder import EncoderBackend
-from taskaffinity.backends._lora import LoraBackend
-from taskaffinity.backends._lora_config import LoraConfig
-from taskaffinity.backends._scratch import ScratchBackend
+from taskaffinity.backends._scratch import ScratchBackend, ScratchConfig
+from taskaffinity.backends._train_config import TrainConfig
+from taskaffinity.backends.encoder import EncoderBackend, EncoderConfig
+from taskaffinity.backends.lora import LoraBackend, LoraConfig
 
 __all__ = [
     "BACKENDS",

@@ -1,35 +1,133 @@
-"""Backend base class and registry.
+"""Backend base class, the backend registry and the input checks run before any training.
 
 A backend trains one run of hard parameter sharing (one shared body, one head per task):
 ``spec(tasks, seed, suite)`` names the run, ``run(spec, suite)`` trains and scores it.
 ``run`` is a pure function of (backend config, spec, suite): the backend object holds
 only its config dataclass, so it pickles into a process-pool worker or a Ray task.
 
-The registry lives in :mod:`taskaffinity.backends._registry` (re-exported here) and the
-input checks in :mod:`taskaffinity.backends._validate`.
+``register_backend(name)`` registers a :class:`Backend` subclass in :data:`BACKENDS` (a
+:class:`taskaffinity._registry.Registry`); ``get_backend(name, config)`` builds one and
+``available()`` lists the names. :func:`validated_tasks` checks a run's tasks (kinds,
+splits, label sets): every problem raises :class:`~taskaffinity.errors.InputError` naming
+the task, split, example (1-based ``line``) and field, so a bad suite fails before a run
+starts.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 import numpy as np
 
-from taskaffinity.backends._config import TrainConfig
-from taskaffinity.backends._registry import BACKENDS, available, get_backend, register_backend
-from taskaffinity.backends._validate import validated_tasks
+from taskaffinity._registry import Registry
+from taskaffinity.backends._train_config import TrainConfig
 from taskaffinity.errors import InputError
 from taskaffinity.types import Cost, RunResult, RunSpec
 
-__all__ = ["BACKENDS", "Backend", "available", "get_backend", "register_backend"]
+if TYPE_CHECKING:
+    from taskaffinity.backends._capabilities import Probe
+    from taskaffinity.backends.heads import Body
+    from taskaffinity.tasks import Task, TaskSuite
+
+__all__ = [
+    "BACKENDS",
+    "Backend",
+    "FittedTrainer",
+    "available",
+    "get_backend",
+    "register_backend",
+    "validated_tasks",
+]
+
+BACKENDS: Registry = Registry("backend", field="backend")
+
+
+def register_backend(name: str) -> Callable[[type[Backend]], type[Backend]]:
+    """Class decorator: register a :class:`Backend` subclass under ``name``."""
+    return BACKENDS.register(name)
+
+
+def available() -> list[str]:
+    """Names of the registered backends, sorted."""
+    return BACKENDS.names()
+
+
+def get_backend(name: str, config: dict[str, Any] | TrainConfig | None = None) -> Backend:
+    """The backend ``name`` with ``config`` (a dict of options or a config dataclass)."""
+    return BACKENDS.lookup(name)(config)
+
+
+def validated_tasks(
+    names: Sequence[str],
+    suite: TaskSuite,
+    backend: str,
+    kinds: tuple[str, ...] = ("classification", "tagging"),
+) -> list[Task]:
+    """The tasks ``names`` of ``suite`` (sorted by name), checked for backend ``backend``
+    (which trains tasks of ``kinds``)."""
+    if not names:
+        raise InputError("no tasks to train", field="tasks")
+    suite.check(names)
+    tasks = [suite.task(n) for n in sorted(names)]
+    for t in tasks:
+        if t.kind not in kinds:
+            raise InputError(
+                f"task {t.name!r} is a {t.kind} task; backend {backend!r} trains "
+                f"{' and '.join(kinds)} tasks",
+                field="kind",
+            )
+        for split in ("train", "dev", "test"):
+            if not t.split(split):
+                raise InputError(f"task {t.name!r} has an empty {split} split", field=split)
+        if t.kind == "generation":
+            continue  # free-text targets: no label set to check
+        if len(t.labels) < 2:
+            raise InputError(f"task {t.name!r} needs >= 2 labels", field="labels")
+        known = set(t.labels)
+        for split in ("train", "dev", "test"):
+            for i, ex in enumerate(t.split(split)):
+                bad = set(ex.tags) - known if t.kind == "tagging" else {ex.label} - known
+                if bad or (t.kind == "tagging" and len(ex.tags) != len(ex.tokens)):
+                    why = (
+                        f"labels {sorted(bad)} not in the label set"
+                        if bad
+                        else (f"{len(ex.tokens)} tokens but {len(ex.tags)} tags")
+                    )
+                    raise InputError(
+                        f"task {t.name!r} {split} example {i}: {why}",
+                        line=i + 1,
+                        field="tags" if t.kind == "tagging" else "label",
+                    )
+    return tasks
+
+
+class FittedTrainer(Protocol):
+    """What a backend reads from a trained trainer: its cost counters, per-task scores
+    from the best dev checkpoints, and gold-label log-probabilities."""
+
+    steps: int
+    examples: int
+
+    def final_metrics(self) -> dict[str, dict[str, float]]:
+        """Per task: test metrics and ``dev_`` metrics of its best dev checkpoint."""
+        ...
+
+    def use_best(self, name: str) -> None:
+        """Load task ``name``'s best dev checkpoint."""
+        ...
+
+    def gold_log_probs(self, name: str, split: str) -> np.ndarray:
+        """``(N,)`` log-probability of each gold label of task ``name``'s ``split``."""
+        ...
 
 
 class Backend:
-    """Base class: subclasses set ``config_class`` and implement ``build_body``."""
+    """Base class: subclasses set ``config_class`` and implement ``build_body`` (or, for a
+    backend without task heads, override ``_fit``)."""
 
     name: ClassVar[str] = ""
     config_class: ClassVar[type[TrainConfig]] = TrainConfig
@@ -44,16 +142,16 @@ class Backend:
             self.config = self.config_class.from_dict(config)
 
     # ---- to implement -------------------------------------------------------------
-    def build_body(self, config: Any, suite: Any) -> Any:
+    def build_body(self, config: TrainConfig, suite: TaskSuite) -> Body:
         """The shared body (a torch Module implementing the Body interface)."""
         raise NotImplementedError
 
-    def suite_fingerprint(self, tasks: Sequence[str], suite: Any) -> str:
+    def suite_fingerprint(self, tasks: Sequence[str], suite: TaskSuite) -> str:
         """What of the suite a run depends on (default: only the run's own tasks)."""
         return suite.subset(sorted(tasks)).fingerprint
 
     # ---- public API ---------------------------------------------------------------
-    def spec(self, tasks: Sequence[str], seed: int, suite: Any) -> RunSpec:
+    def spec(self, tasks: Sequence[str], seed: int, suite: TaskSuite) -> RunSpec:
         """The RunSpec of training ``tasks`` together under ``seed``."""
         suite.check(tasks)
         return RunSpec(
@@ -64,7 +162,7 @@ class Backend:
             self.suite_fingerprint(tasks, suite),
         )
 
-    def run(self, spec: RunSpec, suite: Any) -> RunResult:
+    def run(self, spec: RunSpec, suite: TaskSuite) -> RunResult:
         """Train ``spec.tasks`` jointly, select per-task checkpoints on dev, score test.
 
         Raises InputError on bad input (before any training); training errors propagate
@@ -86,9 +184,16 @@ class Backend:
         return RunResult(spec.key, spec.tasks, spec.seed, scores, metrics, cost)
 
     def gold_log_probs(
-        self, task_name: str, suite: Any, seed: int, *, null_input: bool, split: str = "test"
+        self,
+        task_name: str,
+        suite: TaskSuite,
+        seed: int,
+        *,
+        null_input: bool,
+        split: str = "test",
     ) -> tuple[np.ndarray, Cost]:
-        """Single-task log-probabilities of gold labels on ``split``; see _capabilities."""
+        """Single-task log-probabilities of gold labels on ``split``: ``(len(split),)``;
+        see :mod:`taskaffinity.backends._capabilities`."""
         if split not in ("train", "dev", "test"):
             raise InputError(f"unknown split {split!r}", field="split")
         start = time.perf_counter()
@@ -98,7 +203,9 @@ class Backend:
             logp = trainer.gold_log_probs(task_name, split)
         return logp, Cost(time.perf_counter() - start, trainer.steps, trainer.examples)
 
-    def train_with_probe(self, tasks: Sequence[str], suite: Any, seed: int, probe: Any) -> Cost:
+    def train_with_probe(
+        self, tasks: Sequence[str], suite: TaskSuite, seed: int, probe: Probe
+    ) -> Cost:
         """One joint training run calling ``probe.on_step(ctx)``; see _capabilities."""
         every = getattr(probe, "every", None)
         if not isinstance(every, int) or every <= 0 or not callable(getattr(probe, "on_step", 0)):
@@ -109,20 +216,27 @@ class Backend:
             return Cost(time.perf_counter() - start, tr.steps, tr.examples)
 
     # ---- helpers ------------------------------------------------------------------
-    def _config_for(self, spec: RunSpec) -> Any:
+    def _config_for(self, spec: RunSpec) -> TrainConfig:
         if spec.backend != self.name:
             raise InputError(f"{spec!r} is for backend {spec.backend!r}", field="backend")
         cfg = self.config_class.from_dict(dict(spec.backend_config))
         execution = {f: getattr(self.config, f) for f in TrainConfig.EXECUTION_FIELDS}
         return dataclasses.replace(cfg, **execution)
 
-    def _validated(self, names: Sequence[str], suite: Any) -> list[Any]:
+    def _validated(self, names: Sequence[str], suite: TaskSuite) -> list[Task]:
         return validated_tasks(names, suite, self.name, self.kinds)
 
     @contextmanager
     def _trained(
-        self, cfg: Any, suite: Any, tasks: list[Any], seed: int, *, null: bool, probe: Any = None
-    ) -> Iterator[Any]:
+        self,
+        cfg: TrainConfig,
+        suite: TaskSuite,
+        tasks: list[Task],
+        seed: int,
+        *,
+        null: bool,
+        probe: Probe | None = None,
+    ) -> Iterator[FittedTrainer]:
         """A fitted trainer; torch uses ``cfg.threads`` threads (training and scoring)
         until the block exits, then the previous count (a run leaves no global state)."""
         import torch
@@ -137,12 +251,19 @@ class Backend:
             torch.set_num_threads(previous)
 
     def _fit(
-        self, cfg: Any, suite: Any, tasks: list[Any], seed: int, *, null: bool, probe: Any
-    ) -> Any:
+        self,
+        cfg: TrainConfig,
+        suite: TaskSuite,
+        tasks: list[Task],
+        seed: int,
+        *,
+        null: bool,
+        probe: Probe | None,
+    ) -> FittedTrainer:
         """A fitted trainer (body + task heads); backends without heads override it."""
-        from taskaffinity.backends._train import Trainer
+        from taskaffinity.backends.heads import HeadTrainer
 
-        trainer = Trainer(self.build_body(cfg, suite), tasks, cfg, seed, null=null)
+        trainer = HeadTrainer(self.build_body(cfg, suite), tasks, cfg, seed, null=null)
         trainer.fit(probe)
         return trainer
 

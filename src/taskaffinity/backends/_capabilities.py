@@ -38,7 +38,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    from torch import Tensor
+
+    from taskaffinity.backends.heads import Trainer
 
 __all__ = ["Probe", "ProbeContext"]
 
@@ -60,32 +65,35 @@ class ProbeContext:
     * ``lr``: the current learning rate of the shared parameters.
     """
 
-    def __init__(self, trainer: Any, step: int, batches: dict[str, Any], lr: float) -> None:
+    def __init__(
+        self, trainer: Trainer, step: int, batches: dict[str, dict[str, Tensor]], lr: float
+    ) -> None:
         self._trainer = trainer
         self.step = step
         self.total_steps = trainer.total_steps
-        self.tasks = tuple(trainer.states)
+        self.tasks = tuple(trainer.train_sizes)
         self.batches = batches
         self.lr = lr
 
-    def loss(self, task: str, batch: Any, *, train_mode: bool = False) -> Any:
+    def loss(self, task: str, batch: dict[str, Tensor], *, train_mode: bool = False) -> Tensor:
         """Scalar loss of ``task`` on ``batch`` with the current parameters (has grad).
 
         ``train_mode=False`` (default) turns dropout off for a deterministic measurement.
         """
         tr = self._trainer
-        tr.body.train(train_mode)
+        tr.set_training(train_mode)
         try:
             return tr.loss(task, batch)
         finally:
-            tr.body.train(True)
+            tr.set_training(True)
 
-    def shared_parameters(self) -> list[Any]:
+    def shared_parameters(self) -> list[Tensor]:
         """The trainable parameters of the shared body (no task head)."""
         return self._trainer.shared_parameters()
 
-    def head_parameters(self, task: str) -> list[Any]:
-        return list(self._trainer.states[task].head.parameters())
+    def head_parameters(self, task: str) -> list[Tensor]:
+        """The parameters of ``task``'s own head (``[]`` when the backend has no heads)."""
+        return self._trainer.head_parameters(task)
 
     @contextmanager
     def preserved(self) -> Iterator[None]:
@@ -104,4 +112,4 @@ class ProbeContext:
                 for p, v in zip(params, saved, strict=True):
                     p.copy_(v)
                     p.grad = None
-            tr.body.train(True)
+            tr.set_training(True)

@@ -1,22 +1,24 @@
 """``TrainConfig``: the training hyperparameters every backend shares (peft-style dataclass).
 
-``_f(default, help)`` declares a field with its help text in ``metadata["help"]``; the
-backend-specific subclasses in :mod:`taskaffinity.backends._backend_configs` use it too.
+Every field is an :func:`~taskaffinity._fields.option`: its help text in
+``metadata["help"]``, its constraint checked in ``__post_init__`` (an
+:class:`~taskaffinity.errors.InputError` naming the field). ``to_dict()`` is the JSON-able
+form stored in a :class:`~taskaffinity.types.RunSpec`; the execution-only fields
+``device`` and ``threads`` are left out of it (they must not change results, so they are
+not part of a run's identity). The backend configs (``ScratchConfig``, ``EncoderConfig``,
+``LoraConfig``) extend it beside their backends.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from taskaffinity._fields import check_fields, help_texts, option
 from taskaffinity.errors import InputError
 
 __all__ = ["TrainConfig"]
-
-
-def _f(default: Any, help: str) -> Any:
-    return field(default=default, metadata={"help": help})
 
 
 @dataclass
@@ -31,48 +33,54 @@ class TrainConfig:
 
     EXECUTION_FIELDS: ClassVar[tuple[str, ...]] = ("device", "threads")
 
-    epochs: float = _f(4.0, "passes over the union of the run's training sets")
-    min_steps: int = _f(0, "lower bound on optimizer steps (helps tiny tasks)")
-    max_steps: int | None = _f(None, "upper bound on optimizer steps (None: no cap)")
-    batch_size: int = _f(32, "examples per optimizer step (one task per step)")
-    lr: float = _f(1e-3, "peak AdamW learning rate of the trained body and the heads")
-    weight_decay: float = _f(0.01, "AdamW weight decay")
-    warmup: float = _f(0.1, "fraction of steps of linear warm-up, then linear decay to 0")
-    temperature: float = _f(1.0, "task sampling p_i ~ n_i^(1/T); 1 = examples-proportional")
-    eval_every: int | None = _f(None, "dev evaluation period in steps (None: once per epoch)")
-    eval_batch_size: int = _f(256, "batch size for dev/test inference")
-    dropout: float = _f(0.1, "dropout probability in the shared body")
-    device: str = _f("cpu", "torch device, e.g. 'cpu', 'cuda', 'cuda:1', 'mps'")
-    threads: int | None = _f(None, "torch intra-op threads (None: leave torch's default)")
+    epochs: float = option(
+        4.0, "passes over the union of the run's training sets", kind=float, gt=0
+    )
+    min_steps: int = option(0, "lower bound on optimizer steps (helps tiny tasks)", kind=int, ge=0)
+    max_steps: int | None = option(
+        None, "upper bound on optimizer steps (None: no cap)", kind=int, gt=0, nullable=True
+    )
+    batch_size: int = option(
+        32, "examples per optimizer step (one task per step)", kind=float, gt=0
+    )
+    lr: float = option(
+        1e-3, "peak AdamW learning rate of the trained body and the heads", kind=float, gt=0
+    )
+    weight_decay: float = option(0.01, "AdamW weight decay", kind=float, ge=0)
+    warmup: float = option(
+        0.1, "fraction of steps of linear warm-up, then linear decay to 0", kind=float, ge=0, lt=1
+    )
+    temperature: float = option(
+        1.0, "task sampling p_i ~ n_i^(1/T); 1 = examples-proportional", kind=float, gt=0
+    )
+    eval_every: int | None = option(
+        None,
+        "dev evaluation period in steps (None: once per epoch)",
+        kind=int,
+        gt=0,
+        nullable=True,
+    )
+    eval_batch_size: int = option(256, "batch size for dev/test inference", kind=float, gt=0)
+    dropout: float = option(0.1, "dropout probability in the shared body", kind=float, ge=0, lt=1)
+    device: str = option(
+        "cpu",
+        "torch device, e.g. 'cpu', 'cuda', 'cuda:1', 'mps'",
+        kind=str,
+        nonempty=True,
+        message="must be a device string, got {value!r}",
+    )
+    threads: int | None = option(
+        None,
+        "torch intra-op threads (None: leave torch's default)",
+        kind=int,
+        gt=0,
+        nullable=True,
+    )
 
     def __post_init__(self) -> None:
-        positive = ("epochs", "batch_size", "lr", "temperature", "eval_batch_size")
-        for name in positive:
-            v = getattr(self, name)
-            if not isinstance(v, int | float) or isinstance(v, bool) or v <= 0:
-                raise InputError(f"must be a positive number, got {v!r}", field=name)
-        self._positive_ints("max_steps", "eval_every", "threads", nullable=True)
-        if not isinstance(self.min_steps, int) or self.min_steps < 0:
-            raise InputError(f"must be an integer >= 0, got {self.min_steps!r}", field="min_steps")
-        for name in ("warmup", "dropout"):
-            v = getattr(self, name)
-            if not isinstance(v, int | float) or not 0 <= v < 1:
-                raise InputError(f"must be in [0, 1), got {v!r}", field=name)
-        if not isinstance(self.weight_decay, int | float) or self.weight_decay < 0:
-            raise InputError(f"must be >= 0, got {self.weight_decay!r}", field="weight_decay")
-        if not isinstance(self.device, str) or not self.device:
-            raise InputError(f"must be a device string, got {self.device!r}", field="device")
-
-    def _positive_ints(self, *names: str, nullable: bool = False) -> None:
-        """Raise InputError on the first field of ``names`` that is not a positive integer
-        (``None`` allowed when ``nullable``); subclasses call it for their own fields."""
-        for name in names:
-            v = getattr(self, name)
-            if nullable and v is None:
-                continue
-            if not isinstance(v, int) or isinstance(v, bool) or v <= 0:
-                what = "a positive integer or null" if nullable else "a positive integer"
-                raise InputError(f"must be {what}, got {v!r}", field=name)
+        """Raise InputError on the first field breaking its declared constraint; subclasses
+        call it first, then check their cross-field rules."""
+        check_fields(self)
 
     def to_dict(self) -> dict[str, Any]:
         """Hyperparameters as a JSON-able dict, without ``device`` and ``threads``."""
@@ -96,4 +104,4 @@ class TrainConfig:
     @classmethod
     def help(cls) -> dict[str, str]:
         """``{field: help text}`` for docs and the CLI."""
-        return {f.name: f.metadata.get("help", "") for f in dataclasses.fields(cls)}
+        return help_texts(cls)

@@ -1,5 +1,5 @@
 """Options and helpers shared by the affinity commands (``estimate``, ``compare``, ``pvi``):
-opening a study folder or config, the step cap, ``--param`` parsing and JSON output."""
+the budget options, ``--param`` parsing and JSON output."""
 
 from __future__ import annotations
 
@@ -16,10 +16,7 @@ __all__ = [
     "JSON_OUT",
     "MAX_STEPS",
     "PARAM",
-    "fail",
-    "open_target",
     "parse_params",
-    "step_cap",
     "write_json",
 ]
 
@@ -31,35 +28,6 @@ BUDGET = typer.Option(
     "--budget", help="cap on steps as a fraction of the singles+pairs grid's steps, e.g. 0.1"
 )
 PARAM = typer.Option("--param", "-p", help="estimator hyperparameter KEY=VALUE (repeatable)")
-
-
-def fail(err: Exception) -> None:
-    typer.echo(f"error: {err}", err=True)
-    raise typer.Exit(2)
-
-
-def open_target(target: Path) -> tuple[Any, Any, Any, int, Any]:
-    """(study or None, suite, backend, seed, grid cost or None) of a study dir or config."""
-    from taskaffinity.affinity import grid_cost
-    from taskaffinity.study import make_backend, open_study
-
-    if target.is_file():
-        from taskaffinity.config import load_config
-
-        config = load_config(target)
-        return None, config.load_suite(), make_backend(config), config.seeds[0], None
-    study = open_study(target)
-    seed = study.config.seeds[0]
-    return study, study.suite, make_backend(study.config), seed, grid_cost(study, seed)
-
-
-def step_cap(max_steps: int | None, fraction: float | None, grid: Any) -> int | None:
-    if fraction is None:
-        return max_steps
-    if grid is None or grid.steps <= 0:
-        raise InputError("--budget needs a study with measured singles and pairs", field="budget")
-    cap = max(1, int(fraction * grid.steps))
-    return cap if max_steps is None else min(cap, max_steps)
 
 
 def parse_params(items: list[str] | None) -> dict[str, Any]:

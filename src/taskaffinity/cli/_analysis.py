@@ -4,20 +4,18 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from taskaffinity.cli._app import app
+from taskaffinity.cli._app import app, fail
 from taskaffinity.errors import TaskAffinityError
 
-
-def _fail(err: Exception) -> None:
-    typer.echo(f"error: {err}", err=True)
-    raise typer.Exit(2)
+if TYPE_CHECKING:
+    from taskaffinity.analysis import Analysis
 
 
-def _print_summary(analysis) -> None:
+def _print_summary(analysis: Analysis) -> None:
     from rich.console import Console
     from rich.table import Table
 
@@ -97,7 +95,7 @@ def analyze(
         cats = read_categories_csv(categories) if categories else None
         result = run_analysis(table, categories=cats)
     except TaskAffinityError as err:
-        _fail(err)
+        fail(err)
     if json_out is not None and str(json_out) == "-":
         typer.echo(json.dumps(result.to_json(), indent=2))
     else:
@@ -128,5 +126,5 @@ def report(
         study = open_study(study_dir)
         path = write_study_report(study, out or study_dir)
     except TaskAffinityError as err:
-        _fail(err)
+        fail(err)
     typer.echo(f"wrote {path}")

@@ -18,14 +18,11 @@ from taskaffinity.cli._affinity_args import (
     JSON_OUT,
     MAX_STEPS,
     PARAM,
-    fail,
-    open_target,
     parse_params,
-    step_cap,
     write_json,
 )
-from taskaffinity.cli._app import app
-from taskaffinity.errors import InputError, TaskAffinityError
+from taskaffinity.cli._app import app, fail
+from taskaffinity.errors import TaskAffinityError
 
 __all__ = ["compare_cmd", "estimate_cmd"]
 
@@ -44,17 +41,16 @@ def estimate_cmd(
     Prints or writes the AffinityMatrix JSON: tasks, values, method, params, cost (seconds,
     steps, examples, fraction of the singles+pairs grid).
     """
-    from taskaffinity.affinity import Budget, available, run_estimator
+    from taskaffinity.affinity import ESTIMATORS, Budget, open_target, run_estimator, step_cap
 
     try:
-        if method not in available():
-            raise InputError(f"unknown estimator {method!r}; choose one of {available()}",
-                             field="method")  # fmt: skip
-        study, suite, backend, seed, grid = open_target(target)
-        b = Budget(seed=seed, max_steps=step_cap(max_steps, budget, grid), reference=grid)
-        cache = Path(target) / "estimates" if study is not None else None
+        ESTIMATORS.lookup(method)
+        tgt = open_target(target)
+        cap = step_cap(max_steps, budget, tgt.grid)
+        b = Budget(seed=tgt.seed, max_steps=cap, reference=tgt.grid)
+        cache = Path(target) / "estimates" if tgt.study is not None else None
         aff, _ = run_estimator(
-            method, suite, backend, b, cache_dir=cache, params=parse_params(param)
+            method, tgt.suite, tgt.backend, b, cache_dir=cache, params=parse_params(param)
         )
     except TaskAffinityError as err:
         fail(err)
@@ -76,12 +72,13 @@ def compare_cmd(
     Per estimator: Spearman (overall, per target), top-1 best partner, regret of the
     grouping chosen from it, cost fraction; adds a section to DIR/report.html.
     """
-    from taskaffinity.affinity import compare_estimators, comparison_section, grid_cost
+    from taskaffinity.affinity import step_cap
+    from taskaffinity.evaluation import compare_estimators, comparison_section
     from taskaffinity.study import open_study
 
     try:
         study = open_study(target)
-        cap = step_cap(max_steps, budget, grid_cost(study, study.config.seeds[0]))
+        cap = step_cap(max_steps, budget, study.grid_cost(study.config.seeds[0]))
         rows, matrices, truth = compare_estimators(
             study,
             methods.split(",") if methods else None,

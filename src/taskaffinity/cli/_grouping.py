@@ -5,11 +5,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from taskaffinity.cli._app import app
+from taskaffinity.cli._app import app, fail
 from taskaffinity.cli._table_args import (
     Fmt,
     Hoa,
@@ -17,16 +17,51 @@ from taskaffinity.cli._table_args import (
     Lower,
     Members,
     Names,
-    TableFormat,
     Test,
     emit_records,
-    fail,
-    grouping_record,
     load_table,
 )
 from taskaffinity.errors import InputError
+from taskaffinity.grouping import (
+    DP_MAX_TASKS,
+    SEARCHES,
+    available_searches,
+    evaluate_grouping,
+    partition,
+    select_networks,
+)
+from taskaffinity.tables import TableFormat
+
+if TYPE_CHECKING:
+    from taskaffinity.types import Grouping, ScoreTable
 
 __all__ = ["TableFormat", "partition_cmd", "select"]
+
+METHOD_HELP = (
+    f"Partition search: {', '.join(available_searches('partition'))}; or auto "
+    f"(dp_partition up to {DP_MAX_TASKS} tasks, else milp_partition)."
+)
+
+
+def _record(g: Grouping, budget: float | None, val: ScoreTable, used_hoa: bool) -> dict[str, Any]:
+    """One JSON record: ``budget``, :meth:`Grouping.to_dict` (after ``objective``, with
+    ``--hoa``, ``val_objective``: the chosen networks' objective on VAL), ``chosen_on``."""
+    rec: dict[str, Any] = {"budget": budget}
+    for key, value in g.to_dict().items():
+        rec[key] = value
+        if key == "objective" and used_hoa:
+            rec["val_objective"] = evaluate_grouping(val, g.groups, g.costs)
+    rec["chosen_on"] = "hoa" if used_hoa else "val"
+    return rec
+
+
+def _current_name(method: str) -> str:
+    """``method``, or the current name of a former one (with a warning on stderr)."""
+    if method not in SEARCHES.aliases:
+        return method
+    new = SEARCHES.aliases[method]
+    typer.echo(f"warning: --method {method} is deprecated; use --method {new}", err=True)
+    return new
 
 
 @app.command()
@@ -43,14 +78,13 @@ def select(
 ) -> None:
     """Exact network selection under each budget (Standley et al. 2020)."""
     from taskaffinity import tables
-    from taskaffinity.grouping import select_networks
 
     try:
         table = load_table(val, fmt, members, names, lower_is_better)
         test_table = load_table(test, fmt, members, names, lower_is_better) if test else None
         choose = tables.hoa(table) if hoa else table
         records = [
-            grouping_record(select_networks(choose, b, test=test_table), b, table, hoa)
+            _record(select_networks(choose, b, test=test_table), b, table, hoa)
             for b in sorted(budget)
         ]
     except InputError as err:
@@ -69,7 +103,7 @@ def partition_cmd(
     ] = None,
     groups: Annotated[int | None, typer.Option(help="Exactly this many groups.")] = None,
     max_groups: Annotated[int | None, typer.Option(help="At most this many groups.")] = None,
-    method: Annotated[str, typer.Option(help="auto, dp, milp or beam (heuristic).")] = "auto",
+    method: Annotated[str, typer.Option(help=METHOD_HELP)] = "auto",
     hoa: Hoa = False,
     json_out: JsonOut = None,
     names: Names = None,
@@ -77,12 +111,12 @@ def partition_cmd(
 ) -> None:
     """Best partition of the tasks into disjoint measured networks."""
     from taskaffinity import tables
-    from taskaffinity.grouping import partition
 
     try:
         table = load_table(val, fmt, members, names, lower_is_better)
         test_table = load_table(test, fmt, members, names, lower_is_better) if test else None
         choose = tables.hoa(table) if hoa else table
+        name = _current_name(method)
         records = []
         for b in sorted(budget) if budget else [None]:
             g = partition(
@@ -90,10 +124,10 @@ def partition_cmd(
                 budget=b,
                 n_groups=groups,
                 max_groups=max_groups,
-                method=method,
+                method=name,
                 test=test_table,
             )
-            records.append(grouping_record(g, b, table, hoa))
+            records.append(_record(g, b, table, hoa))
     except InputError as err:
         fail(err)
     emit_records(records, json_out)

@@ -8,8 +8,8 @@ from typing import Annotated, Any
 
 import typer
 
-from taskaffinity.cli._affinity_args import JSON_OUT, fail, open_target, write_json
-from taskaffinity.cli._app import app
+from taskaffinity.cli._affinity_args import JSON_OUT, write_json
+from taskaffinity.cli._app import app, fail
 from taskaffinity.errors import TaskAffinityError
 
 __all__ = ["pvi_cmd"]
@@ -30,11 +30,12 @@ def pvi_cmd(
     Two-sample t-tests for pairs, one-way ANOVA for 3+ tasks: tasks whose PVI
     distributions do not differ at alpha form candidate groups.
     """
-    from taskaffinity.affinity import Budget, compute_pvi
+    from taskaffinity.affinity import Budget, compute_pvi, open_target
 
     try:
-        _, suite, backend, seed, _ = open_target(target)
-        result = compute_pvi(suite, backend, seed, split=split, budget=Budget(seed=seed))
+        tgt = open_target(target)
+        seed = tgt.seed
+        result = compute_pvi(tgt.suite, tgt.backend, seed, split=split, budget=Budget(seed=seed))
         grouping = result.grouping(alpha=alpha, test=test, seed=seed)
     except TaskAffinityError as err:
         fail(err)

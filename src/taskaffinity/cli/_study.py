@@ -8,17 +8,12 @@ from typing import Annotated
 
 import typer
 
-from taskaffinity.cli._app import app
+from taskaffinity.cli._app import app, fail
 from taskaffinity.errors import TaskAffinityError
 
 _OUT = typer.Option("--out", "-o", help="study folder (store, config copy, report)")
 _WORKERS = typer.Option("--workers", "-w", help="runs trained at the same time (overrides config)")
 _QUIET = typer.Option("--quiet", "-q", help="no progress bar; log lines only")
-
-
-def _fail(err: Exception) -> None:
-    typer.echo(f"error: {err}", err=True)
-    raise typer.Exit(2)
 
 
 def _report_failures(summary) -> None:
@@ -61,7 +56,7 @@ def run_cmd(
         out = out or Path("studies") / cfg.name
         summary = run_study(cfg, out, workers=workers, progress=not quiet)
     except TaskAffinityError as err:
-        _fail(err)
+        fail(err)
     typer.echo(
         f"{summary.complete}/{summary.total} runs complete in {out} "
         f"({summary.trained} trained now, {summary.skipped} already stored, "
@@ -82,7 +77,7 @@ def status_cmd(
     try:
         status = study_status(out)
     except TaskAffinityError as err:
-        _fail(err)
+        fail(err)
     if as_json:
         typer.echo(json.dumps(status))
         return
@@ -117,13 +112,13 @@ def demo_cmd(
 ) -> None:
     """Run the Classical Chinese demo study (singles, pairs, all tasks; scratch backend) and
     write its report; a second call reuses the stored runs."""
-    from taskaffinity.study._demo import run_demo
+    from taskaffinity.demo import run_demo
 
     _logging(quiet)
     try:
         summary, report = run_demo(out, workers=workers, progress=not quiet)
     except TaskAffinityError as err:
-        _fail(err)
+        fail(err)
     typer.echo(
         f"{summary.complete}/{summary.total} runs complete ({summary.trained} trained now, "
         f"{summary.seconds:.1f} s)"

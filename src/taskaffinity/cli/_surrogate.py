@@ -1,5 +1,5 @@
 """CLI: ``surrogate``, the sampling study of a complete score table: surrogate model vs HOA,
-a thin wrapper over :func:`taskaffinity.tables.surrogate_study`."""
+a thin wrapper over :func:`taskaffinity.evaluation.surrogate_study`."""
 
 from __future__ import annotations
 
@@ -9,18 +9,17 @@ from typing import Annotated
 
 import typer
 
-from taskaffinity.cli._app import app
+from taskaffinity.cli._app import app, fail
 from taskaffinity.cli._table_args import (
     Fmt,
     JsonOut,
     Lower,
     Members,
     Names,
-    TableFormat,
-    fail,
     load_table,
 )
 from taskaffinity.errors import InputError
+from taskaffinity.tables import TableFormat
 
 __all__ = ["surrogate"]
 
@@ -48,13 +47,13 @@ def surrogate(
     from rich.console import Console
     from rich.table import Table
 
-    from taskaffinity import tables
+    from taskaffinity.evaluation import summarize_study, surrogate_study
 
     try:
         truth = load_table(table_path, fmt, members, names, lower_is_better)
         n = truth.n_tasks
         sizes = samples or sorted({n + k for k in (n // 2, n, 2 * n, 4 * n)})
-        records = tables.surrogate_study(
+        records = surrogate_study(
             truth,
             sizes,
             repeats=repeats,
@@ -65,7 +64,7 @@ def surrogate(
         )
     except InputError as err:
         fail(err)
-    summary = tables.summarize_study(records)
+    summary = summarize_study(records)
     metrics = [k for k in summary[0] if k not in ("method", "measured", "repeats", "cells")]
     shown = [k for k in metrics if not k.endswith("_sd")]
     out = Table("method", "measured", *shown)

@@ -1,18 +1,18 @@
 """Options and helpers shared by the score-table commands (``select``, ``partition``,
-``surrogate``): the table formats, loading a table, and the JSON/console output of a
-chosen grouping."""
+``surrogate``): the table-format options, loading a table with
+:func:`taskaffinity.tables.read_table`, and the JSON/console output of a chosen grouping."""
 
 from __future__ import annotations
 
 import json
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from taskaffinity.errors import InputError
-from taskaffinity.types import Grouping, ScoreTable
+from taskaffinity.tables import TableFormat, read_table
+from taskaffinity.types import ScoreTable
 
 __all__ = [
     "Fmt",
@@ -21,19 +21,10 @@ __all__ = [
     "Lower",
     "Members",
     "Names",
-    "TableFormat",
     "Test",
     "emit_records",
-    "fail",
-    "grouping_record",
     "load_table",
 ]
-
-
-class TableFormat(StrEnum):
-    standley = "standley"
-    mtgnet = "mtgnet"
-    csv = "csv"
 
 
 Fmt = Annotated[TableFormat, typer.Option("--format", help="Table format.")]
@@ -49,33 +40,15 @@ JsonOut = Annotated[Path | None, typer.Option("--json", help="Write the results 
 Test = Annotated[Path | None, typer.Option(help="Table to score the choice on (same format).")]
 
 
-def load_table(path: Path, fmt: TableFormat, members, names, lower: bool) -> ScoreTable:
-    from taskaffinity import tables
-
+def load_table(
+    path: Path, fmt: TableFormat, members: Path | None, names: str | None, lower: bool
+) -> ScoreTable:
+    """The table at ``path`` read by :func:`taskaffinity.tables.read_table` from the
+    command's options (``names`` comma-separated; ``lower``: csv scores are losses)."""
+    if fmt is TableFormat.mtgnet and members is None:
+        raise InputError("--members is required with --format mtgnet", field="members")
     name_list = names.split(",") if names else None
-    if fmt is TableFormat.standley:
-        return tables.read_standley(path, names=name_list)
-    if fmt is TableFormat.mtgnet:
-        if members is None:
-            raise InputError("--members is required with --format mtgnet", field="members")
-        return tables.read_mtgnet(members, path, names=name_list)
-    return tables.read_long_csv(path, higher_is_better=not lower, tasks=name_list)
-
-
-def grouping_record(g: Grouping, budget, val: ScoreTable, used_hoa: bool) -> dict[str, Any]:
-    from taskaffinity.grouping import evaluate_grouping
-
-    rec: dict[str, Any] = {
-        "budget": budget,
-        "networks": [{"tasks": list(t), "cost": c} for t, c in zip(g.groups, g.costs, strict=True)],
-        "objective": g.predicted,
-    }
-    if used_hoa:
-        rec["val_objective"] = evaluate_grouping(val, g.groups, g.costs)
-    if g.measured is not None:
-        rec["test_objective"] = g.measured
-    rec.update({"exact": g.exact, "method": g.method, "chosen_on": "hoa" if used_hoa else "val"})
-    return rec
+    return read_table(path, fmt, members=members, names=name_list, higher_is_better=not lower)
 
 
 def emit_records(records: list[dict[str, Any]], out: Path | None) -> None:
@@ -97,8 +70,3 @@ def emit_records(records: list[dict[str, Any]], out: Path | None) -> None:
     Console().print(table)
     if out is not None:
         out.write_text(json.dumps(records, indent=2) + "\n")
-
-
-def fail(err: InputError) -> None:
-    typer.echo(f"error: {err}", err=True)
-    raise typer.Exit(2)

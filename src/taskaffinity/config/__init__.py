@@ -4,7 +4,7 @@ A study config names the tasks (a built-in ``suite`` or a list of ``tasks`` dict
 ``backend`` and its hyperparameters, the ``plan`` (which task groups to train), the
 ``seeds`` and the ``executor``::
 
-    suite: zh-classical
+    suite: zh_classical
     backend: {name: scratch, epochs: 3}
     plan: {singles: true, pairs: true, all: true, groups: [[a, b, c]]}
     seeds: [0, 1]

@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 
 from taskaffinity.config._sections import BackendConfig, ExecutorConfig, PlanConfig
-from taskaffinity.config._study import StudyConfig, _line_of
+from taskaffinity.config._study import StudyConfig, line_of
 from taskaffinity.errors import InputError
 
 __all__ = ["config_from_dict", "dump_config", "load_config"]
@@ -35,7 +35,7 @@ def _section(data: dict[str, Any], key: str, cls: type, lines: dict[str, int], f
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
-        raise InputError("must be a mapping", file=file, line=_line_of(lines, key), field=key)
+        raise InputError("must be a mapping", file=file, line=line_of(lines, key), field=key)
     if cls is BackendConfig:
         raw = dict(raw)
         return BackendConfig(name=raw.pop("name", "scratch"), params=raw)
@@ -45,7 +45,7 @@ def _section(data: dict[str, Any], key: str, cls: type, lines: dict[str, int], f
             raise InputError(
                 f"unknown field; expected one of {sorted(known)}",
                 file=file,
-                line=_line_of(lines, f"{key}.{k}"),
+                line=line_of(lines, f"{key}.{k}"),
                 field=f"{key}.{k}",
             )
     return cls(**raw)
@@ -95,7 +95,7 @@ def config_from_dict(
     except InputError as err:
         if err.file is not None:
             raise
-        line = _line_of(lines, err.field) if err.field else None
+        line = line_of(lines, err.field) if err.field else None
         raise InputError(err.message, file=file, line=line, field=err.field) from None
     except TypeError as err:  # a wrong type where a dataclass expects another
         raise InputError(str(err), file=file) from None

@@ -4,31 +4,33 @@ raising :class:`InputError` with a dotted ``field``."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
+from taskaffinity._fields import check_fields, option
 from taskaffinity.errors import InputError
 
 __all__ = ["BackendConfig", "ExecutorConfig", "PlanConfig"]
-
-
-def _meta(help: str) -> dict[str, str]:
-    return {"help": help}
 
 
 @dataclass
 class BackendConfig:
     """Which backend trains each run, with its hyperparameters (passed unchanged)."""
 
-    name: str = field(default="scratch", metadata=_meta("backend name, e.g. scratch, encoder"))
-    params: dict[str, Any] = field(
-        default_factory=dict, metadata=_meta("hyperparameters of the backend (its own names)")
+    name: str = option(
+        "scratch",
+        "backend name, e.g. scratch, encoder",
+        kind=str,
+        nonempty=True,
+        message="backend name must be a non-empty string",
+    )
+    params: dict[str, Any] = option(
+        default_factory=dict, help="hyperparameters of the backend (its own names)"
     )
 
     def __post_init__(self) -> None:
-        if not isinstance(self.name, str) or not self.name:
-            raise InputError("backend name must be a non-empty string", field="backend.name")
-        if not isinstance(self.params, dict):
+        check_fields(self, prefix="backend.")
+        if not isinstance(self.params, dict):  # the backend mapping itself holds them
             raise InputError("backend hyperparameters must be a mapping", field="backend")
 
 
@@ -36,19 +38,27 @@ class BackendConfig:
 class PlanConfig:
     """Which task groups to train: each alone, every pair, all together, explicit groups."""
 
-    singles: bool = field(default=True, metadata=_meta("train every task alone"))
-    pairs: bool = field(default=True, metadata=_meta("train every pair of tasks"))
-    all: bool = field(default=True, metadata=_meta("train all tasks together in one network"))
-    groups: list[list[str]] = field(
-        default_factory=list, metadata=_meta("explicit groups of task names to train together")
+    singles: bool = option(
+        True, "train every task alone", kind=bool, message="must be true or false"
+    )
+    pairs: bool = option(
+        True, "train every pair of tasks", kind=bool, message="must be true or false"
+    )
+    all: bool = option(
+        True,
+        "train all tasks together in one network",
+        kind=bool,
+        message="must be true or false",
+    )
+    groups: list[list[str]] = option(
+        default_factory=list,
+        help="explicit groups of task names to train together",
+        kind=list,
+        message="must be a list of lists of task names",
     )
 
     def __post_init__(self) -> None:
-        for name in ("singles", "pairs", "all"):
-            if not isinstance(getattr(self, name), bool):
-                raise InputError("must be true or false", field=f"plan.{name}")
-        if not isinstance(self.groups, list):
-            raise InputError("must be a list of lists of task names", field="plan.groups")
+        check_fields(self, prefix="plan.")
         for i, group in enumerate(self.groups):
             if not isinstance(group, list) or not group:
                 raise InputError(
@@ -66,20 +76,26 @@ class ExecutorConfig:
     """Where runs execute: ``local`` (sequential when workers == 1, else a process pool)
     or ``ray`` (optional extra); ``cpus_per_run``/``gpus_per_run`` are Ray resource requests."""
 
-    kind: str = field(default="local", metadata=_meta("local or ray"))
-    workers: int = field(default=1, metadata=_meta("runs trained at the same time"))
-    cpus_per_run: float = field(default=1.0, metadata=_meta("Ray: CPUs requested per run"))
-    gpus_per_run: float = field(default=0.0, metadata=_meta("Ray: GPUs requested per run"))
-    address: str | None = field(default=None, metadata=_meta("Ray: cluster address (or local)"))
+    kind: str = option(
+        "local",
+        "local or ray",
+        choices=("local", "ray"),
+        message="unknown executor {value!r}; choose local or ray",
+    )
+    workers: int = option(
+        1,
+        "runs trained at the same time",
+        kind=int,
+        ge=1,
+        message="workers must be an integer >= 1",
+    )
+    cpus_per_run: float = option(
+        1.0, "Ray: CPUs requested per run", kind=float, ge=0, message="must be a number >= 0"
+    )
+    gpus_per_run: float = option(
+        0.0, "Ray: GPUs requested per run", kind=float, ge=0, message="must be a number >= 0"
+    )
+    address: str | None = option(None, "Ray: cluster address (or local)")
 
     def __post_init__(self) -> None:
-        if self.kind not in ("local", "ray"):
-            raise InputError(
-                f"unknown executor {self.kind!r}; choose local or ray", field="executor.kind"
-            )
-        if isinstance(self.workers, bool) or not isinstance(self.workers, int) or self.workers < 1:
-            raise InputError("workers must be an integer >= 1", field="executor.workers")
-        for name in ("cpus_per_run", "gpus_per_run"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-                raise InputError("must be a number >= 0", field=f"executor.{name}")
+        check_fields(self, prefix="executor.")

@@ -7,7 +7,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from taskaffinity.config._sections import BackendConfig, ExecutorConfig, PlanConfig, _meta
+from taskaffinity._fields import check_fields, option
+from taskaffinity.config._sections import BackendConfig, ExecutorConfig, PlanConfig
 from taskaffinity.errors import InputError
 
 __all__ = ["StudyConfig", "import_object"]
@@ -18,27 +19,36 @@ class StudyConfig:
     """A whole study. Exactly one of ``suite`` (built-in name) and ``tasks`` (task dicts, paths
     relative to ``base_dir``) is set. ``source`` and ``lines`` locate fields for errors."""
 
-    name: str = field(default="study", metadata=_meta("study name (used in reports)"))
-    suite: str | None = field(
-        default=None, metadata=_meta("built-in suite (zh-classical) or 'module:factory'")
+    name: str = option("study", "study name (used in reports)")
+    suite: str | None = option(
+        None,
+        "built-in suite (zh_classical) or 'module:factory'",
+        kind=str,
+        nullable=True,
+        message="suite must be a name such as zh_classical",
     )
-    suite_tasks: list[str] | None = field(
-        default=None, metadata=_meta("only these tasks of the built-in suite (default: all)")
+    suite_tasks: list[str] | None = option(
+        None, "only these tasks of the built-in suite (default: all)"
     )
-    tasks: list[dict[str, Any]] | None = field(default=None, metadata=_meta("task definitions"))
+    tasks: list[dict[str, Any]] | None = option(None, "task definitions")
     backend: BackendConfig = field(default_factory=BackendConfig)
     plan: PlanConfig = field(default_factory=PlanConfig)
-    seeds: list[int] = field(default_factory=lambda: [0], metadata=_meta("seeds of every run"))
+    seeds: list[int] = option(
+        default_factory=lambda: [0],
+        help="seeds of every run",
+        kind=list,
+        nonempty=True,
+        message="seeds must be a non-empty list of integers",
+    )
     executor: ExecutorConfig = field(default_factory=ExecutorConfig)
-    base_dir: Path = field(default_factory=Path.cwd, metadata=_meta("where task paths start"))
+    base_dir: Path = option(default_factory=Path.cwd, help="where task paths start")
     source: Path | None = field(default=None, repr=False, compare=False)
     lines: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if (self.suite is None) == (self.tasks is None):
             raise InputError("name exactly one of 'suite' (built-in) and 'tasks'", field="suite")
-        if self.suite is not None and not isinstance(self.suite, str):
-            raise InputError("suite must be a name such as zh-classical", field="suite")
+        check_fields(self)
         if self.suite_tasks is not None and (
             self.suite is None
             or not isinstance(self.suite_tasks, list)
@@ -53,8 +63,6 @@ class StudyConfig:
             not isinstance(self.tasks, list) or not all(isinstance(t, dict) for t in self.tasks)
         ):
             raise InputError("tasks must be a list of task mappings", field="tasks")
-        if not isinstance(self.seeds, list) or not self.seeds:
-            raise InputError("seeds must be a non-empty list of integers", field="seeds")
         for i, s in enumerate(self.seeds):
             if isinstance(s, bool) or not isinstance(s, int):
                 raise InputError(f"seed {s!r} is not an integer", field=f"seeds[{i}]")
@@ -64,7 +72,7 @@ class StudyConfig:
 
     def error(self, message: str, field: str) -> InputError:
         """An InputError for ``field`` located in this config's YAML file (when known)."""
-        return InputError(message, file=self.source, line=_line_of(self.lines, field), field=field)
+        return InputError(message, file=self.source, line=line_of(self.lines, field), field=field)
 
     def load_suite(self):  # -> TaskSuite (import kept lazy: suites load data on import)
         """The configured tasks as a TaskSuite; errors name the YAML file and field."""
@@ -126,7 +134,7 @@ def import_object(ref: str) -> Any:
         raise InputError(f"cannot import {ref!r}: {err}") from err
 
 
-def _line_of(lines: dict[str, int], name: str) -> int | None:
+def line_of(lines: dict[str, int], name: str) -> int | None:
     """Line of the field ``name`` or of its closest enclosing field."""
     while name:
         if name in lines:

@@ -1,6 +1,7 @@
 """Choosing groupings from a score table: exact network selection under a budget
 (Standley et al., ICML 2020), partitions into disjoint groups, heuristics beyond exact
-reach, and a registry of searches (``search(table, budget) -> Grouping``).
+reach, and a registry of searches (``search(table, budget) -> Grouping``, found by
+snake_case name: ``milp_select``, ``dp_partition``, ...).
 
 Objectives are in the table's units: the sum over tasks of each task's best score among
 the chosen networks (a sum of losses to minimise for lower-is-better tables).
@@ -8,17 +9,11 @@ the chosen networks (a sum of losses to minimise for lower-is-better tables).
 
 from taskaffinity.grouping._brute import brute_force_partition, brute_force_select
 from taskaffinity.grouping._greedy import greedy_select
-from taskaffinity.grouping._partition import DP_MAX_TASKS, partition
-from taskaffinity.grouping._problem import evaluate_grouping, score_on
-from taskaffinity.grouping._prune import undominated
-from taskaffinity.grouping._registry import (
-    Search,
-    available_searches,
-    get_search,
-    register_search,
-    search_info,
-)
+from taskaffinity.grouping._partition import DP_MAX_TASKS
+from taskaffinity.grouping._problem import EPS, evaluate_grouping, problem, score_on
+from taskaffinity.grouping._prune import tie_tolerance, undominated
 from taskaffinity.grouping._searches import (
+    SEARCHES,
     BeamPartition,
     BruteForcePartition,
     BruteForceSelect,
@@ -26,11 +21,24 @@ from taskaffinity.grouping._searches import (
     GreedySelect,
     MilpPartition,
     MilpSelect,
+    Search,
+    available_searches,
+    get_search,
+    partition,
+    register_search,
+    search_info,
 )
-from taskaffinity.grouping._select import select_networks
+from taskaffinity.grouping._select import (
+    select_networks,
+    selection_milp,
+    selection_model,
+    tie_possible,
+)
 
 __all__ = [
     "DP_MAX_TASKS",
+    "EPS",
+    "SEARCHES",
     "BeamPartition",
     "BruteForcePartition",
     "BruteForceSelect",
@@ -46,9 +54,14 @@ __all__ = [
     "get_search",
     "greedy_select",
     "partition",
+    "problem",
     "register_search",
     "score_on",
     "search_info",
     "select_networks",
+    "selection_milp",
+    "selection_model",
+    "tie_possible",
+    "tie_tolerance",
     "undominated",
 ]

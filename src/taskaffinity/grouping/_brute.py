@@ -6,12 +6,16 @@ the tie tolerance).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from taskaffinity.errors import InputError
 from taskaffinity.grouping._problem import EPS, problem
 from taskaffinity.grouping._prune import tie_tolerance
-from taskaffinity.types import Grouping, ScoreTable
+
+if TYPE_CHECKING:
+    from taskaffinity.types import Grouping, ScoreTable
 
 __all__ = ["brute_force_partition", "brute_force_select"]
 
@@ -21,7 +25,7 @@ def brute_force_select(table: ScoreTable, budget: float, *, max_nodes: int = 5_0
     depth-first enumeration of all subsets, with the tie-break of
     :func:`~taskaffinity.grouping.select_networks`: among subsets within the tie tolerance
     of the best objective, the fewest task memberships, then the lowest cost (then the
-    first subset found in row order)."""
+    first subset found in row order). The search registered as ``brute_select``."""
     prob = problem(table)
     tol = tie_tolerance(prob)
     n_rows = len(prob.costs)
@@ -64,7 +68,7 @@ def brute_force_select(table: ScoreTable, budget: float, *, max_nodes: int = 5_0
     top = max(f[0] for f in front)
     tied = [f for f in front if f[0] >= top - tol]
     pick = min(tied, key=lambda f: (f[1], round(f[2], 9)))
-    return prob.grouping(pick[3], exact=True, method="brute-force")
+    return prob.grouping(pick[3], exact=True, method="brute_select")
 
 
 def brute_force_partition(
@@ -75,13 +79,14 @@ def brute_force_partition(
     max_groups: int | None = None,
 ) -> Grouping:
     """Best partition of the tasks into disjoint networks of the table (optionally with
-    total cost ``<= budget``, exactly ``n_groups`` or at most ``max_groups`` networks)."""
+    total cost ``<= budget``, exactly ``n_groups`` or at most ``max_groups`` networks). The
+    search registered as ``brute_partition``."""
     prob = problem(table)
     n = prob.n_tasks
     masks = [int(sum(1 << t for t in np.flatnonzero(m))) for m in prob.members]
     gains = [float(prob.values[r][prob.members[r]].sum()) for r in range(len(masks))]
     full = (1 << n) - 1
-    best: list = [-np.inf, None]
+    best: list = [-np.inf, None]  # [value, rows]
 
     def visit(covered: int, value: float, spent: float, chosen: list[int]) -> None:
         if covered == full:
@@ -100,4 +105,4 @@ def brute_force_partition(
     visit(0, 0.0, 0.0, [])
     if best[1] is None:
         raise InputError("no partition of the tasks satisfies the constraints")
-    return prob.grouping(best[1], exact=True, method="brute-force")
+    return prob.grouping(best[1], exact=True, method="brute_partition")

@@ -5,11 +5,15 @@ largest objective gain per unit cost until none improves. Fast on any size; no g
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from taskaffinity.errors import InputError
 from taskaffinity.grouping._problem import EPS, problem
-from taskaffinity.types import Grouping, ScoreTable
+
+if TYPE_CHECKING:
+    from taskaffinity.types import Grouping, ScoreTable
 
 __all__ = ["greedy_select"]
 
@@ -29,7 +33,8 @@ def _cheapest_cover(members: np.ndarray, costs: np.ndarray) -> list[int]:
 
 
 def greedy_select(table: ScoreTable, budget: float) -> Grouping:
-    """Heuristic selection under ``budget`` (see the module docstring); table units."""
+    """Heuristic selection under ``budget`` (see the module docstring); table units. The
+    search registered as ``greedy_select``."""
     prob = problem(table)
     chosen = _cheapest_cover(prob.members, prob.costs)
     spent = float(prob.costs[chosen].sum())
@@ -47,4 +52,4 @@ def greedy_select(table: ScoreTable, budget: float) -> Grouping:
         chosen.append(r)
         spent += float(prob.costs[r])
         cur = np.maximum(cur, prob.values[r])
-    return prob.grouping(chosen, exact=False, method="greedy")
+    return prob.grouping(chosen, exact=False, method="greedy_select")

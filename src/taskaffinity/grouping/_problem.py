@@ -1,4 +1,5 @@
-"""Array view of a :class:`ScoreTable` shared by every search, and the common objective.
+"""Array view of a :class:`ScoreTable` shared by every search, the common objective, and
+the HiGHS call (``scipy.optimize.milp``) the exact searches share (:func:`solve_milp`).
 
 Internally every search **maximises**: ``values = sign * scores`` with ``sign = +1`` for
 higher-is-better tables and ``-1`` for losses, and ``-inf`` where a network does not
@@ -10,13 +11,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from taskaffinity.errors import InputError
-from taskaffinity.types import Grouping, ScoreTable
+from taskaffinity.types import Grouping
 
-__all__ = ["Problem", "evaluate_grouping", "problem", "score_on"]
+if TYPE_CHECKING:
+    from scipy.optimize import OptimizeResult
+
+    from taskaffinity.types import ScoreTable
+
+__all__ = ["EPS", "Problem", "evaluate_grouping", "problem", "score_on", "solve_milp"]
 
 EPS = 1e-9
 
@@ -126,3 +133,32 @@ def score_on(grouping: Grouping, table: ScoreTable) -> Grouping:
 
     measured = evaluate_grouping(table, grouping.groups, grouping.costs or None)
     return replace(grouping, measured=measured)
+
+
+def solve_milp(
+    c: np.ndarray,
+    a: Any,
+    lb: Sequence[float] | np.ndarray,
+    ub: Sequence[float] | np.ndarray,
+    n_int: int,
+    time_limit: float | None,
+) -> OptimizeResult:
+    """Minimise ``c @ z`` subject to ``lb <= a @ z <= ub`` and ``0 <= z <= 1``, the first
+    ``n_int`` entries of ``z`` binary, with HiGHS (``scipy.optimize.milp``) to a zero
+    relative gap. ``a``: (constraints, variables) dense or sparse matrix; ``lb``/``ub``:
+    (constraints,); ``time_limit`` in seconds (None: unlimited). Returns scipy's result
+    (``x`` None when no solution was found; ``status`` 0 when proved optimal)."""
+    from scipy.optimize import LinearConstraint, milp
+
+    integrality = np.zeros(len(c))
+    integrality[:n_int] = 1
+    options: dict[str, float] = {"mip_rel_gap": 0.0}
+    if time_limit is not None:
+        options["time_limit"] = time_limit
+    return milp(
+        c,
+        constraints=LinearConstraint(a, np.array(lb), np.array(ub)),
+        integrality=integrality,
+        bounds=(np.zeros(len(c)), np.ones(len(c))),
+        options=options,
+    )

@@ -11,7 +11,7 @@ one named by ``task.metric``; ``baseline(task)`` scores the majority predictor.
 
 from taskaffinity.metrics import _functions, _generation  # noqa: F401  (register built-ins)
 from taskaffinity.metrics._baseline import baseline, majority_label
-from taskaffinity.metrics._registry import (
+from taskaffinity.metrics._metric import (
     METRICS,
     Metric,
     evaluate,

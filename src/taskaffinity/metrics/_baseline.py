@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from taskaffinity.metrics._registry import evaluate
+from taskaffinity.metrics._metric import evaluate
 
 __all__ = ["baseline", "majority_label"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from taskaffinity.metrics._registry import register_metric
+from taskaffinity.metrics._metric import register_metric
 
 EMPTY_TAGS = ("O", "")  # tags meaning "nothing here" (no punctuation mark, outside a span)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from taskaffinity.metrics._registry import register_metric
+from taskaffinity.metrics._metric import register_metric
 
 __all__ = ["bleu", "chrf"]
 

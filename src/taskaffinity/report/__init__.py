@@ -9,6 +9,7 @@ e.g. from :func:`html_table`, and :class:`ReportFigure` PNGs, e.g. from
 
 from __future__ import annotations
 
+from taskaffinity.report._build_sections import build_sections
 from taskaffinity.report._figures_data import (
     BarsData,
     HeatmapData,
@@ -19,7 +20,7 @@ from taskaffinity.report._figures_data import (
 )
 from taskaffinity.report._section import ReportFigure, ReportSection
 from taskaffinity.report._tables import Table, fmt, html_table
-from taskaffinity.report._write import build_sections, write_study_report, write_table_report
+from taskaffinity.report._write import write_study_report, write_table_report
 
 __all__ = [
     "BarsData",

@@ -20,7 +20,7 @@ from taskaffinity.types import RunResult
 if TYPE_CHECKING:  # pragma: no cover
     from taskaffinity.study import StudyData
 
-__all__ = ["build_sections", "write_study_report", "write_table_report"]
+__all__ = ["write_study_report", "write_table_report"]
 
 log = logging.getLogger(__name__)
 

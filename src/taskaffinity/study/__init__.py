@@ -7,7 +7,7 @@ reading a stored study back.
 """
 
 from taskaffinity.study._data import StudyData, open_study, study_status
-from taskaffinity.study._executors import PoolExecutor, SequentialExecutor, safe_run
+from taskaffinity.study._executors import PoolExecutor, SequentialExecutor, failed_result, safe_run
 from taskaffinity.study._plan import plan_groups, plan_runs
 from taskaffinity.study._store import ResultStore
 from taskaffinity.study._study import STORE_NAME, StudySummary, make_backend, run_study
@@ -19,6 +19,7 @@ __all__ = [
     "SequentialExecutor",
     "StudyData",
     "StudySummary",
+    "failed_result",
     "make_backend",
     "open_study",
     "plan_groups",

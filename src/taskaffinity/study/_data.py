@@ -6,7 +6,7 @@ import warnings
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -14,7 +14,10 @@ from taskaffinity.config import StudyConfig, load_config
 from taskaffinity.errors import InputError
 from taskaffinity.study._store import ResultStore
 from taskaffinity.study._study import CONFIG_NAME, STORE_NAME
-from taskaffinity.types import RunResult, ScoreTable
+from taskaffinity.types import Cost, RunResult, ScoreTable
+
+if TYPE_CHECKING:
+    from taskaffinity.tasks import TaskSuite
 
 __all__ = ["StudyData", "open_study", "study_status"]
 
@@ -50,7 +53,7 @@ class StudyData:
     results: list[RunResult] = field(default_factory=list)
 
     @cached_property
-    def suite(self):  # -> TaskSuite
+    def suite(self) -> TaskSuite:
         return self.config.load_suite()
 
     @property
@@ -110,6 +113,18 @@ class StudyData:
             total[g] += r.cost.seconds
             count[g] += 1
         return total / np.maximum(count, 1)
+
+    def grid_cost(self, seed: int) -> Cost | None:
+        """Summed cost of the complete single-task and pair runs of ``seed`` (the
+        brute-force singles+pairs grid an estimator's cost is compared with; None if
+        none is stored)."""
+        runs = [r for r in self.complete if r.seed == seed and len(r.tasks) <= 2]
+        if not runs:
+            return None
+        total = Cost()
+        for r in runs:
+            total = total + r.cost
+        return total
 
     def baselines(self) -> dict[str, float]:
         """Task -> majority-class baseline on the test split (the task's main metric)."""

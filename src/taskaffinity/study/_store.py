@@ -9,26 +9,112 @@ keeps the history of every finished attempt, errors included.
 Every write is one transaction, so a process killed at any moment (``kill -9``) leaves each
 run either fully stored or not stored at all. A run stored ``complete`` is never
 overwritten; ``failed`` runs are tried again by the next invocation.
+
+Runs are stored as JSON records (:func:`spec_to_dict`, :func:`result_to_dict` and their
+inverses) in the ``spec`` and ``result`` columns.
 """
 
 from __future__ import annotations
 
 import json
+import sqlite3
 import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from taskaffinity.study._records import (
-    result_from_dict,
-    result_to_dict,
-    spec_from_dict,
-    spec_to_dict,
-)
-from taskaffinity.study._sqlite import connect, write
-from taskaffinity.types import RunResult, RunSpec
+from taskaffinity.types import Cost, RunResult, RunSpec
 
 __all__ = ["ResultStore", "result_from_dict", "result_to_dict", "spec_from_dict", "spec_to_dict"]
+
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+    key TEXT PRIMARY KEY,
+    tasks TEXT NOT NULL,
+    seed INTEGER NOT NULL,
+    spec TEXT NOT NULL,
+    position INTEGER,
+    status TEXT NOT NULL DEFAULT 'pending',
+    result TEXT,
+    error TEXT NOT NULL DEFAULT '',
+    attempts INTEGER NOT NULL DEFAULT 0,
+    created REAL NOT NULL,
+    started REAL,
+    finished REAL
+);
+CREATE TABLE IF NOT EXISTS attempts (
+    key TEXT NOT NULL,
+    attempt INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    error TEXT NOT NULL,
+    started REAL,
+    finished REAL NOT NULL
+);
+"""
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """Open (and create when needed) the store database ``path`` with the schema."""
+    db = sqlite3.connect(path, timeout=60, isolation_level=None)
+    db.row_factory = sqlite3.Row
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")
+    db.executescript(_SCHEMA)
+    return db
+
+
+def write(db: sqlite3.Connection, statements: Iterable[tuple[str, tuple[Any, ...]]]) -> None:
+    """Run ``statements`` in one transaction (all or nothing)."""
+    cur = db.cursor()
+    cur.execute("BEGIN IMMEDIATE")
+    try:
+        for sql, args in statements:
+            cur.execute(sql, args)
+    except BaseException:
+        cur.execute("ROLLBACK")
+        raise
+    cur.execute("COMMIT")
+
+
+def spec_to_dict(spec: RunSpec) -> dict[str, Any]:
+    return {
+        "tasks": list(spec.tasks),
+        "backend": spec.backend,
+        "backend_config": dict(spec.backend_config),
+        "seed": spec.seed,
+        "suite": spec.suite,
+    }
+
+
+def spec_from_dict(d: dict[str, Any]) -> RunSpec:
+    return RunSpec(tuple(d["tasks"]), d["backend"], d["backend_config"], d["seed"], d["suite"])
+
+
+def result_to_dict(r: RunResult) -> dict[str, Any]:
+    return {
+        "key": r.key,
+        "tasks": list(r.tasks),
+        "seed": r.seed,
+        "scores": dict(r.scores),
+        "metrics": {t: dict(m) for t, m in r.metrics.items()},
+        "cost": r.cost.to_dict(),
+        "status": r.status,
+        "error": r.error,
+    }
+
+
+def result_from_dict(d: dict[str, Any]) -> RunResult:
+    return RunResult(
+        key=d["key"],
+        tasks=tuple(d["tasks"]),
+        seed=d["seed"],
+        scores=d["scores"],
+        metrics=d["metrics"],
+        cost=Cost(**d["cost"]),
+        status=d["status"],
+        error=d["error"],
+    )
 
 
 class ResultStore:

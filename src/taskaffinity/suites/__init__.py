@@ -1,9 +1,9 @@
-"""Built-in task suites shipped with the package (``zh-classical``, ``en-text``).
+"""Built-in task suites shipped with the package (``zh_classical``, ``en_text``).
 
 ``load_suite(name) -> TaskSuite`` (cached) and ``available() -> list[str]``; see
-:mod:`taskaffinity.suites._registry` for how to register another suite.
+:mod:`taskaffinity.suites._catalog` for how to register another suite.
 """
 
-from taskaffinity.suites._registry import SUITES, available, load_suite, register
+from taskaffinity.suites._catalog import SUITES, available, load_suite, register
 
 __all__ = ["SUITES", "available", "load_suite", "register"]

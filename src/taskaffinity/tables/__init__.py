@@ -1,19 +1,22 @@
 """Score tables from outside: importers (Standley et al. 2020, MTG-Net of Song et al. 2022,
-long CSV), the higher-order approximation (HOA) and the surrogate model of Li, Nguyen and
-Zhang (2023) that predict unmeasured groups, and small conversions.
+long CSV) behind one :func:`read_table`, the higher-order approximation (HOA) and the
+surrogate model of Li, Nguyen and Zhang (2023) that predict unmeasured groups, and small
+conversions. How well those predictors do (the sampling study) is judged in
+:mod:`taskaffinity.evaluation`.
 """
 
 from taskaffinity.tables._csv import read_long_csv, write_long_csv
 from taskaffinity.tables._hoa import hoa, pair_scores
 from taskaffinity.tables._mtgnet import read_matrix, read_mtgnet
+from taskaffinity.tables._read import TableFormat, read_table
 from taskaffinity.tables._standley import STANDLEY_TASKS, read_standley
 from taskaffinity.tables._subset import pairwise_table, sample_groups, take_rows
 from taskaffinity.tables._surrogate import Surrogate, all_groups
-from taskaffinity.tables._surrogate_study import summarize_study, surrogate_study
 
 __all__ = [
     "STANDLEY_TASKS",
     "Surrogate",
+    "TableFormat",
     "all_groups",
     "hoa",
     "pair_scores",
@@ -22,9 +25,8 @@ __all__ = [
     "read_matrix",
     "read_mtgnet",
     "read_standley",
+    "read_table",
     "sample_groups",
-    "summarize_study",
-    "surrogate_study",
     "take_rows",
     "write_long_csv",
 ]

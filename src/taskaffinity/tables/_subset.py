@@ -40,12 +40,6 @@ def sample_groups(
 
 def pairwise_table(matrix: GainMatrix) -> ScoreTable:
     """Singles + pairs :class:`ScoreTable` of a :class:`GainMatrix` (diagonal = single
-    networks, ``values[i, j]`` = target ``i`` in the pair ``{i, j}``; cost 1 each). The
-    reverse is :func:`taskaffinity.analysis.gain_matrix`."""
-    from taskaffinity.analysis import score_table_from_matrix
-
-    return score_table_from_matrix(
-        matrix.tasks,
-        np.asarray(matrix.values, dtype=float),
-        higher_is_better=matrix.higher_is_better,
-    )
+    networks, ``values[i, j]`` = target ``i`` in the pair ``{i, j}``; cost 1 each), i.e.
+    :meth:`GainMatrix.to_table`. The reverse is :func:`taskaffinity.analysis.gain_matrix`."""
+    return matrix.to_table()

@@ -1,6 +1,6 @@
 """Load tasks from the YAML/dict task format of a study config or a suite file.
 
-A task dict (issue 2)::
+A task dict::
 
     name: poet
     kind: classification          # classification | tagging | generation

@@ -3,8 +3,10 @@ groups (:class:`Grouping`)."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -58,6 +60,34 @@ class ScoreTable:
         object.__setattr__(self, "scores", scores)
         object.__setattr__(self, "costs", costs)
 
+    @classmethod
+    def from_matrix(
+        cls, tasks: Sequence[str], matrix: np.ndarray, *, higher_is_better: bool = True
+    ) -> ScoreTable:
+        """The singles + pairs table of a square gain matrix ``matrix[target, source]`` of
+        shape ``(n_tasks, n_tasks)`` (diagonal = single-task score, NaN = not measured):
+        one single-task network per measured diagonal cell and one pair network ``{i, j}``
+        per measured pair, scoring ``i`` with ``matrix[i, j]`` and ``j`` with
+        ``matrix[j, i]`` (NaN when only one is known); cost 1 each, groups in row-major
+        order of the upper triangle. The reverse is
+        :func:`taskaffinity.analysis.gain_matrix`."""
+        tasks = tuple(tasks)
+        n = len(tasks)
+        groups, rows = [], []
+        for i in range(n):
+            for j in range(i, n):
+                if i == j and math.isnan(matrix[i, i]):
+                    continue
+                if i != j and math.isnan(matrix[i, j]) and math.isnan(matrix[j, i]):
+                    continue
+                row = np.full(n, np.nan)
+                row[i] = matrix[i, j]
+                row[j] = matrix[j, i]
+                groups.append((tasks[i],) if i == j else (tasks[i], tasks[j]))
+                rows.append(row)
+        scores = np.array(rows).reshape(len(rows), n)
+        return cls(tasks, tuple(groups), scores, np.ones(len(groups)), higher_is_better)
+
     @property
     def n_tasks(self) -> int:
         return len(self.tasks)
@@ -85,7 +115,8 @@ class Grouping:
 
     ``groups``: the chosen task groups (sorted tuples); ``costs`` their costs; ``predicted``:
     the objective on the table used to choose; ``measured``: on the table used to score
-    (None when not scored); ``exact``: whether the search proved optimality.
+    (None when not scored); ``exact``: whether the search proved optimality; ``method``:
+    the registered name of the search that chose it (``milp_select``, ``dp_partition``, ...).
     """
 
     groups: tuple[tuple[str, ...], ...]
@@ -94,6 +125,22 @@ class Grouping:
     costs: tuple[float, ...] = ()
     exact: bool = True
     method: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready record: ``networks`` (one ``{"tasks": [...], "cost": c}`` per group, in
+        order; ``cost`` None when the grouping has no costs), ``objective`` (``predicted``),
+        ``test_objective`` (``measured``; only when scored), ``exact`` and ``method``."""
+        costs = self.costs or (None,) * len(self.groups)
+        out: dict[str, Any] = {
+            "networks": [
+                {"tasks": list(g), "cost": c} for g, c in zip(self.groups, costs, strict=True)
+            ],
+            "objective": self.predicted,
+        }
+        if self.measured is not None:
+            out["test_objective"] = self.measured
+        out.update({"exact": self.exact, "method": self.method})
+        return out
 
     def __repr__(self) -> str:
         gs = " | ".join("+".join(g) for g in self.groups)

@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from taskaffinity.types._groups import ScoreTable
 from taskaffinity.types._run import Cost
 
 __all__ = ["AffinityMatrix", "GainMatrix"]
@@ -32,6 +33,14 @@ class GainMatrix:
     def singles(self) -> np.ndarray:
         """Shape ``(n_tasks,)``: single-task scores."""
         return np.diag(self.values).copy()
+
+    def to_table(self) -> ScoreTable:
+        """The singles + pairs :class:`ScoreTable` of this matrix (diagonal = single-task
+        networks, ``values[i, j]`` = target ``i`` in the pair ``{i, j}``; cost 1 each), see
+        :meth:`ScoreTable.from_matrix`."""
+        return ScoreTable.from_matrix(
+            self.tasks, np.asarray(self.values, dtype=float), higher_is_better=self.higher_is_better
+        )
 
     def __repr__(self) -> str:
         return f"GainMatrix({len(self.tasks)} tasks)"

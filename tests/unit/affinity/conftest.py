@@ -9,16 +9,16 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from _synthetic import TINY_BACKEND, tiny_suite
+from taskaffinity.testing import TINY_SCRATCH, synthetic_suite
 
 
 @pytest.fixture(scope="session")
 def suite():
-    return tiny_suite()
+    return synthetic_suite()
 
 
 @pytest.fixture(scope="session")
 def backend():
     from taskaffinity.backends import get_backend
 
-    return get_backend("scratch", TINY_BACKEND)
+    return get_backend("scratch", dict(TINY_SCRATCH))

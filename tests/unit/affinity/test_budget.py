@@ -7,8 +7,7 @@ from _fake import FakeBackend
 from test_probes import _suite
 from test_pvi import _fake_logp
 
-from taskaffinity.affinity import Budget, BudgetExceeded, compute_pvi, cost_fraction
-from taskaffinity.affinity._probe import with_max_steps
+from taskaffinity.affinity import Budget, BudgetExceeded, compute_pvi, cost_fraction, with_max_steps
 from taskaffinity.errors import InputError
 from taskaffinity.types import Cost
 

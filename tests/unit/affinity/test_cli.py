@@ -6,10 +6,10 @@ import json
 
 import pytest
 import yaml
-from _synthetic import TINY_BACKEND, make_task
 from typer.testing import CliRunner
 
-from taskaffinity.cli import _register, app
+from taskaffinity.cli import app
+from taskaffinity.testing import TINY_SCRATCH, make_task
 
 NAMES = ("first", "count", "last")
 
@@ -32,12 +32,11 @@ def study(tmp_path_factory):
         tasks.append({"name": name, "kind": "classification", "category": "synthetic",
                       "metric": "accuracy", "data": paths})  # fmt: skip
     config = {
-        "name": "tiny", "tasks": tasks, "backend": {"name": "scratch", **TINY_BACKEND},
+        "name": "tiny", "tasks": tasks, "backend": {"name": "scratch", **TINY_SCRATCH},
         "plan": {"singles": True, "pairs": True, "all": False}, "seeds": [0],
     }  # fmt: skip
     (root / "config.yaml").write_text(yaml.safe_dump(config))
     run_study(root / "config.yaml", root / "out", progress=False)
-    _register()
     return root
 
 

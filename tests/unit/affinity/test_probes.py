@@ -11,7 +11,7 @@ from taskaffinity.tasks import TaskSuite
 
 
 def _suite(names):
-    from _synthetic import make_task
+    from taskaffinity.testing import make_task
 
     tasks = []
     for n in names:

@@ -9,11 +9,11 @@ import math
 import numpy as np
 import pytest
 from _fake import FakeBackend
-from _synthetic import TINY_BACKEND, make_task
 from test_probes import _suite
 
 from taskaffinity.affinity import Budget, compute_pvi, get_estimator, group_by_pvi, two_sample
 from taskaffinity.tasks import TaskSuite
+from taskaffinity.testing import TINY_SCRATCH, make_task
 
 
 def _fake_logp():
@@ -73,7 +73,7 @@ def test_flipped_labels_get_clearly_lower_pvi():
     from taskaffinity.backends import get_backend
 
     task, flipped = make_task("first", sizes=(320, 48, 160), flip=0.2)
-    backend = get_backend("scratch", dict(TINY_BACKEND, epochs=6.0, lr=1e-2))
+    backend = get_backend("scratch", dict(TINY_SCRATCH, epochs=6.0, lr=1e-2))
     pvi = compute_pvi(TaskSuite("flip", (task,)), backend, seed=0).values["first"]
     mask = np.zeros(len(pvi), dtype=bool)
     mask[flipped] = True

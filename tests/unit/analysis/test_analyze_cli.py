@@ -9,8 +9,7 @@ import sys
 import pytest
 from typer.testing import CliRunner
 
-import taskaffinity.cli._analysis  # noqa: F401  (registers analyze and report)
-from taskaffinity.cli._app import app
+from taskaffinity.cli import app
 
 SCORES = ",a,b,c\na,0.80,0.84,0.76\nb,0.50,0.50,0.45\nc,0.90,0.88,0.85\n"
 

@@ -13,7 +13,7 @@ import pytest
 from _llm_skip import require_llm_package
 
 from taskaffinity.backends import LoraConfig, get_backend
-from taskaffinity.backends._lora_prompts import render_template
+from taskaffinity.backends.lora import render_template
 from taskaffinity.config import load_config
 from taskaffinity.errors import InputError
 from taskaffinity.metrics import evaluate
@@ -116,8 +116,7 @@ def test_training_lowers_answer_loss_and_rank_classification_is_valid(toy) -> No
 
 
 def _train_and_check(cfg: LoraConfig, toy: TaskSuite) -> None:
-    from taskaffinity.backends._lora_model import with_adapter
-    from taskaffinity.backends._lora_train import LoraTrainer
+    from taskaffinity.backends.lora import LoraTrainer, with_adapter
 
     tok, model = with_adapter(cfg, seed=0)
     trainer = LoraTrainer(
@@ -202,7 +201,7 @@ def test_train_with_probe_sees_the_shared_adapter(toy) -> None:
 def test_example_config_builds_the_backend_and_its_tasks_fit() -> None:
     from pathlib import Path
 
-    from taskaffinity.study._study import make_backend
+    from taskaffinity.study import make_backend
 
     cfg = load_config(Path(__file__).resolve().parents[3] / "examples" / "en_text_lora.yaml")
     backend, suite = make_backend(cfg), cfg.load_suite()

@@ -11,7 +11,7 @@ import pytest
 from _llm_skip import require_llm_package
 
 from taskaffinity.backends import get_backend
-from taskaffinity.backends._lora_model import resolve_model
+from taskaffinity.backends.lora import resolve_model
 from taskaffinity.suites import load_suite
 from taskaffinity.tasks import TaskSuite
 
@@ -26,7 +26,7 @@ def test_alias_resolves_to_the_assembled_file() -> None:
 
 
 def test_run_on_classical_chinese() -> None:
-    full = load_suite("zh-classical").task("dynasty")
+    full = load_suite("zh_classical").task("dynasty")
     task = dataclasses.replace(full, train=full.train[:8], dev=full.dev[:4], test=full.test[:4])
     suite = TaskSuite("zh-dynasty-tiny", (task,))
     cfg = {"model": "gemma3-270m", "max_steps": 2, "batch_size": 4, "max_len": 48, "threads": 2}
@@ -41,7 +41,7 @@ def test_run_on_classical_chinese() -> None:
 
 def test_zh_example_config_builds_the_backend_and_its_tasks_fit() -> None:
     from taskaffinity.config import load_config
-    from taskaffinity.study._study import make_backend
+    from taskaffinity.study import make_backend
 
     path = Path(__file__).resolve().parents[3] / "examples" / "zh_classical_lora.yaml"
     cfg = load_config(path)

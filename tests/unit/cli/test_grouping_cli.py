@@ -8,9 +8,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from taskaffinity.cli import _register, app
+from taskaffinity.cli import app
 
-_register()
 RUN = CliRunner()
 STANDLEY = (
     "0.1\t0.2\t0.3\n0.11\t\t\n\t0.21\t\n\t\t0.31\n0.09\t0.19\t\n"
@@ -75,6 +74,22 @@ def test_partition_and_errors(tmp_path: Path) -> None:
     assert res.exit_code == 2 and "bad.txt:2" in res.output
     res = RUN.invoke(app, ["select", str(val), "--format", "mtgnet", "--budget", "1"])
     assert res.exit_code == 2 and "--members" in res.output
+
+
+def test_partition_method_from_the_registry(tmp_path: Path) -> None:
+    val = _standley(tmp_path)
+    out = tmp_path / "p.json"
+    base = ["partition", str(val), "--format", "standley", "--json", str(out)]
+    res = RUN.invoke(app, [*base, "--method", "milp_partition"])
+    assert res.exit_code == 0, res.output
+    assert json.loads(out.read_text())[0]["method"] == "milp_partition"
+    res = RUN.invoke(app, [*base, "--method", "beam"])  # a former name: accepted, with a warning
+    assert res.exit_code == 0 and "deprecated; use --method beam_partition" in res.output
+    assert json.loads(out.read_text())[0]["method"] == "beam_partition"
+    res = RUN.invoke(app, [*base, "--method", "magic"])
+    assert res.exit_code == 2 and "unknown partition method 'magic'" in res.output
+    res = RUN.invoke(app, ["partition", "--help"])
+    assert "dp_partition" in res.output and "auto" in res.output
 
 
 def test_csv_and_surrogate(tmp_path: Path) -> None:

@@ -6,19 +6,19 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from _grouping_random import random_table
 
 from taskaffinity.errors import InputError
 from taskaffinity.grouping import (
     brute_force_select,
     evaluate_grouping,
     greedy_select,
+    problem,
     score_on,
     select_networks,
     undominated,
 )
-from taskaffinity.grouping._problem import problem
 from taskaffinity.tables import hoa, read_mtgnet, read_standley
+from taskaffinity.testing import random_table
 
 SETTINGS = [
     ("results.txt", "results_test.txt"),
@@ -53,7 +53,7 @@ def test_mimic_small_budgets(published: Path) -> None:
     d = published / "mtgnet2022" / "mimic27"
     val = read_mtgnet(d / "mimic_x.csv", d / "mimic_y_valid.csv")
     one = select_networks(val, 1)
-    assert one.method == "single-network" and len(one.groups[0]) == 27
+    assert one.method == "milp_select" and len(one.groups[0]) == 27
     two = select_networks(val, 2)
     assert two.predicted >= one.predicted and len(two.groups) <= 2
 
@@ -83,8 +83,7 @@ def test_tie_break_fewest_memberships_then_cost() -> None:
     """Exact ties: a+b + b+c and a+b+c + b+c both reach 3 (every task at its best); the
     fewest task memberships win (4 < 5) even though a+b+c is cheaper; when only the
     larger one fits, it is taken; among equal sizes the cheaper wins."""
-    from taskaffinity.grouping._problem import problem
-    from taskaffinity.grouping._select import selection_milp
+    from taskaffinity.grouping import problem, selection_milp
     from taskaffinity.types import ScoreTable
 
     nan = np.nan
@@ -129,3 +128,17 @@ def test_errors_and_scoring() -> None:
     assert not h.exact and sum(h.costs) <= 3
     with pytest.raises(InputError, match="not in the table"):
         evaluate_grouping(table, [("t0", "t1", "t9")])
+
+
+def test_grouping_to_dict() -> None:
+    table = random_table(1, n=3)
+    g = select_networks(table, 3)
+    d = g.to_dict()
+    assert list(d) == ["networks", "objective", "exact", "method"]
+    assert d["networks"] == [
+        {"tasks": list(t), "cost": c} for t, c in zip(g.groups, g.costs, strict=True)
+    ]
+    assert d["objective"] == g.predicted and d["method"] == "milp_select" and d["exact"]
+    scored = score_on(g, table).to_dict()
+    assert list(scored) == ["networks", "objective", "test_objective", "exact", "method"]
+    assert scored["test_objective"] == pytest.approx(g.predicted)

@@ -6,12 +6,9 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
-from _grouping_random import random_table
 
-from taskaffinity.grouping._problem import EPS, problem
-from taskaffinity.grouping._prune import tie_tolerance
-from taskaffinity.grouping._select_bound import tie_possible
-from taskaffinity.grouping._select_milp import _model
+from taskaffinity.grouping import EPS, problem, selection_model, tie_possible, tie_tolerance
+from taskaffinity.testing import random_table
 
 
 def _selections(prob, budget):
@@ -36,7 +33,7 @@ def test_fixing_keeps_every_tied_selection_and_drops_others() -> None:
             if not found:
                 continue
             best = max(v for _, v in found)
-            m = _model(prob, np.arange(len(prob.costs)), budget)
+            m = selection_model(prob, np.arange(len(prob.costs)), budget)
             keep = tie_possible(m.a, m.lb, m.ub, m.gain, m.n_x, best - m.const - tol)
             assert keep is not None and keep.shape == (len(prob.costs),)
             for rows, value in found:

@@ -3,22 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
-import sys
-from pathlib import Path
 
 from typer.testing import CliRunner
 
-from taskaffinity.cli import _register, app
-
-STUDY_TESTS = Path(__file__).resolve().parents[1] / "study"  # holds the toy backend
-_register()
+from taskaffinity.cli import app
 
 
 def test_report_from_store(tmp_path, monkeypatch):
-    monkeypatch.syspath_prepend(str(STUDY_TESTS))
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(STUDY_TESTS), *sys.path]))
-    from _toy_backend import write_toy_config
+    from taskaffinity.testing import write_toy_config
 
     cfg = write_toy_config(tmp_path / "toy.yaml", seeds="[0, 1]")
     runner = CliRunner()

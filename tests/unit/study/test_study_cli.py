@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import json
 
-from _toy_backend import write_toy_config
 from typer.testing import CliRunner
 
-from taskaffinity.cli import _register, app
+from taskaffinity.cli import app
+from taskaffinity.testing import write_toy_config
 
-_register()
 runner = CliRunner()
 
 
-def test_run_then_status_json(tmp_path, toy_env):
+def test_run_then_status_json(tmp_path):
     cfg = write_toy_config(tmp_path / "toy.yaml", seeds="[0]")
     res = runner.invoke(app, ["run", str(cfg), "--out", str(tmp_path / "out"), "--quiet"])
     assert res.exit_code == 0, res.output
@@ -32,8 +31,8 @@ def test_run_then_status_json(tmp_path, toy_env):
     assert res.exit_code == 0 and "7/7 complete" in res.output
 
 
-def test_failed_run_exits_nonzero(tmp_path, toy_env):
-    backend = "{name: '_toy_backend:ToyBackend', fail_on: [first]}"
+def test_failed_run_exits_nonzero(tmp_path):
+    backend = "{name: 'taskaffinity.testing:ToyBackend', fail_on: [first]}"
     cfg = write_toy_config(tmp_path / "toy.yaml", backend=backend, seeds="[0]")
     res = runner.invoke(app, ["run", str(cfg), "--out", str(tmp_path / "out"), "--quiet"])
     assert res.exit_code == 1
@@ -44,7 +43,7 @@ def test_failed_run_exits_nonzero(tmp_path, toy_env):
     assert "Traceback" in res.output
 
 
-def test_config_error_exit_2(tmp_path, toy_env):
+def test_config_error_exit_2(tmp_path):
     cfg = write_toy_config(tmp_path / "toy.yaml", seeds="[0, zero]")
     res = runner.invoke(app, ["run", str(cfg), "--out", str(tmp_path / "out")])
     assert res.exit_code == 2

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from _toy_backend import ToyBackend, toy_suite
 
 from taskaffinity.config import PlanConfig, StudyConfig
 from taskaffinity.errors import InputError
 from taskaffinity.study import plan_groups, plan_runs
+from taskaffinity.testing import ToyBackend, toy_suite
 
 
 def config(**plan) -> StudyConfig:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from _toy_backend import write_toy_config
 
 from taskaffinity.config import load_config
 from taskaffinity.errors import InputError
 from taskaffinity.study import open_study, run_study, study_status
+from taskaffinity.testing import write_toy_config
 
 
-def test_sequential_then_cached(tmp_path, toy_env):
+def test_sequential_then_cached(tmp_path):
     cfg = load_config(write_toy_config(tmp_path / "toy.yaml"))
     first = run_study(cfg, tmp_path / "out", progress=False)
     assert (first.total, first.complete, first.failed, first.trained) == (
@@ -36,7 +36,7 @@ def test_sequential_then_cached(tmp_path, toy_env):
     assert study.categories() == {"more_a": "basic", "has_c": "basic", "first": "basic"}
 
 
-def test_pool_equals_sequential(tmp_path, toy_env):
+def test_pool_equals_sequential(tmp_path):
     cfg = load_config(write_toy_config(tmp_path / "toy.yaml", seeds="[0]"))
     run_study(cfg, tmp_path / "seq", progress=False)
     summary = run_study(cfg, tmp_path / "pool", workers=2, progress=False)
@@ -46,8 +46,8 @@ def test_pool_equals_sequential(tmp_path, toy_env):
     assert np.array_equal(a.scores, b.scores, equal_nan=True)
 
 
-def test_failed_runs_stored_study_goes_on_then_retried(tmp_path, toy_env):
-    backend = "{name: '_toy_backend:ToyBackend', fail_on: [has_c]}"
+def test_failed_runs_stored_study_goes_on_then_retried(tmp_path):
+    backend = "{name: 'taskaffinity.testing:ToyBackend', fail_on: [has_c]}"
     cfg = load_config(write_toy_config(tmp_path / "toy.yaml", backend=backend, seeds="[0]"))
     summary = run_study(cfg, tmp_path / "out", progress=False)
     assert (summary.complete, summary.failed) == (3, 4) and not summary.ok
@@ -65,7 +65,7 @@ def test_failed_runs_stored_study_goes_on_then_retried(tmp_path, toy_env):
     assert (retry.trained, retry.skipped, retry.complete) == (4, 3, 7) and retry.ok
 
 
-def test_unknown_plan_task_names_config_line(tmp_path, toy_env):
+def test_unknown_plan_task_names_config_line(tmp_path):
     path = write_toy_config(tmp_path / "toy.yaml", plan="{groups: [[more_a, nope]]}")
     with pytest.raises(InputError) as info:
         run_study(load_config(path), tmp_path / "out", progress=False)
@@ -81,7 +81,7 @@ def test_backend_hyperparameter_error_names_config_line(tmp_path):
     from taskaffinity.study import make_backend
 
     path = tmp_path / "s.yaml"
-    path.write_text("suite: zh-classical\nbackend:\n  name: scratch\n  epochs: -1\n")
+    path.write_text("suite: zh_classical\nbackend:\n  name: scratch\n  epochs: -1\n")
     with pytest.raises(InputError) as info:
         make_backend(load_config(path))
     assert (info.value.file, info.value.line, info.value.field) == (str(path), 4, "backend.epochs")

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 
-from _toy_backend import ToyBackend, toy_suite
-
-from taskaffinity.study import ResultStore
-from taskaffinity.study._executors import failed_result
+from taskaffinity.study import ResultStore, failed_result
+from taskaffinity.testing import ToyBackend, toy_suite
 from taskaffinity.types import Cost, RunResult
 
 

@@ -20,8 +20,8 @@ def suite():
 
 
 def test_registered_and_loadable(suite):
-    assert "en-text" in available()
-    assert load_suite("en-text").fingerprint == suite.fingerprint
+    assert "en_text" in available()
+    assert load_suite("en_text").fingerprint == suite.fingerprint
     assert suite.name == "en-text" and suite.names == NAMES
 
 

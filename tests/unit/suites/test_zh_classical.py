@@ -20,7 +20,7 @@ KINDS = {
 
 @pytest.fixture(scope="module")
 def suite():
-    return load_suite("zh-classical")
+    return load_suite("zh_classical")
 
 
 def _inputs(task, split):

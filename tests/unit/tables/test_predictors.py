@@ -1,4 +1,4 @@
-"""HOA and the surrogate model; the sampling study on a synthetic complete table."""
+"""HOA and the surrogate model on a synthetic complete table."""
 
 from __future__ import annotations
 
@@ -15,29 +15,14 @@ from taskaffinity.tables import (
     pairwise_table,
     read_standley,
     sample_groups,
-    summarize_study,
-    surrogate_study,
     take_rows,
 )
-from taskaffinity.types import GainMatrix, ScoreTable
-
-
-def _complete(n: int = 4, seed: int = 0, additive: bool = False) -> ScoreTable:
-    rng = np.random.default_rng(seed)
-    tasks = tuple(f"t{i}" for i in range(n))
-    effect = rng.normal(0, 1, (n, n))
-    groups = all_groups(tasks)
-    scores = np.full((len(groups), n), np.nan)
-    for g, grp in enumerate(groups):
-        idx = [tasks.index(t) for t in grp]
-        for i in idx:
-            noise = 0 if additive else rng.normal(0, 0.3)
-            scores[g, i] = effect[i, i] + sum(effect[i, j] for j in idx if j != i) + noise
-    return ScoreTable(tasks, tuple(groups), scores, np.ones(len(groups)))
+from taskaffinity.testing import complete_table
+from taskaffinity.types import GainMatrix
 
 
 def test_hoa_is_mean_of_pairs() -> None:
-    t = _complete()
+    t = complete_table()
     h = hoa(t)
     g = t.groups.index(("t0", "t1", "t2"))
     p01, p02 = t.score(("t0", "t1"), "t0"), t.score(("t0", "t2"), "t0")
@@ -58,7 +43,7 @@ def test_hoa_keeps_standley_half_singles(published: Path) -> None:
 
 
 def test_surrogate_recovers_additive_table() -> None:
-    t = _complete(5, additive=True)
+    t = complete_table(5, additive=True)
     rows = sample_groups(t, 20, seed=1)
     assert all((t.groups[g],) != () for g in rows) and len(rows) == 20
     assert {t.groups[g] for g in rows} >= {(x,) for x in t.tasks}
@@ -68,17 +53,6 @@ def test_surrogate_recovers_additive_table() -> None:
     assert inter.groups == tuple(all_groups(t.tasks))
     with pytest.raises(InputError, match="no measured group"):
         Surrogate().predict(take_rows(t, [0]))
-
-
-def test_surrogate_study_records() -> None:
-    t = _complete(4)
-    records = surrogate_study(t, [6, 10], repeats=2, budgets=(2,))
-    assert {r["method"] for r in records} == {"surrogate", "hoa"}
-    assert len(records) == 5
-    assert all(r["regret_partition"] >= -1e-9 and r["regret_select_2"] >= -1e-9 for r in records)
-    assert surrogate_study(t, [6], repeats=1, seed=3) == surrogate_study(t, [6], repeats=1, seed=3)
-    summary = summarize_study(records)
-    assert (summary[0]["method"], summary[0]["measured"]) == ("surrogate", 6)
 
 
 def test_pairwise_table_from_gain_matrix() -> None:

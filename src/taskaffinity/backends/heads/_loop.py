@@ -1,0 +1,127 @@
+"""The training loop shared by every trainer (task heads or a shared LoRA adapter).
+
+AdamW with linear warm-up (``warmup`` share of the steps) then linear decay to zero; one
+task per optimizer step, drawn by ``task_probabilities``, its batch from ``batch_streams``
+(:mod:`taskaffinity.backends.heads._sampling`; seeded by the run's seed, the probe's
+batches from a second stream seeded ``seed + 7919``). Dev is scored every ``eval_every``
+steps (default once per epoch) and at the last step.
+
+:class:`Trainer` states what :func:`fit_loop` (and the
+:class:`~taskaffinity.backends.ProbeContext` it hands to a probe) uses of a trainer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, Protocol
+
+import numpy as np
+
+from taskaffinity.backends._capabilities import ProbeContext
+from taskaffinity.backends.heads._sampling import batch_streams, task_probabilities
+
+if TYPE_CHECKING:
+    from torch import Tensor
+
+    from taskaffinity.backends._capabilities import Probe
+    from taskaffinity.backends._train_config import TrainConfig
+
+__all__ = ["PROBE_SEED_OFFSET", "Trainer", "fit_loop"]
+
+PROBE_SEED_OFFSET = 7919
+
+
+class Trainer(Protocol):
+    """What :func:`fit_loop` needs from a trainer.
+
+    * ``cfg``: the run's hyperparameters (``lr``, ``weight_decay``, ``warmup``,
+      ``temperature``, ``batch_size``, ``eval_every``); ``seed``: the run's seed;
+    * ``train_sizes``: task name -> number of training examples, in sorted name order
+      (the order tasks are drawn in);
+    * ``steps_per_epoch``, ``total_steps``: the run length; ``steps`` and ``examples``:
+      counters the loop advances (optimizer steps taken, training examples seen);
+    * ``loss``, ``set_training``, ``shared_parameters`` and ``head_parameters`` are also
+      what the :class:`~taskaffinity.backends.ProbeContext` handed to a probe uses.
+    """
+
+    cfg: TrainConfig
+    seed: int
+    train_sizes: dict[str, int]
+    steps_per_epoch: int
+    total_steps: int
+    steps: int
+    examples: int
+
+    def batch(self, name: str, idx: np.ndarray) -> dict[str, Tensor]:
+        """The training batch of task ``name`` made of its training examples ``idx``."""
+        ...
+
+    def loss(self, name: str, batch: dict[str, Tensor]) -> Tensor:
+        """Scalar training loss of task ``name`` on ``batch`` (has grad)."""
+        ...
+
+    def set_training(self, mode: bool) -> None:
+        """Dropout on (``True``) or off in every trained module."""
+        ...
+
+    def evaluate_dev(self, step: int) -> None:
+        """Score every task's dev split after ``step`` steps; keep per-task best checkpoints."""
+        ...
+
+    def shared_parameters(self) -> list[Tensor]:
+        """The trainable parameters shared by every task."""
+        ...
+
+    def head_parameters(self, name: str) -> list[Tensor]:
+        """The parameters of task ``name`` alone (``[]`` when it has no head)."""
+        ...
+
+
+def fit_loop(
+    trainer: Trainer,
+    params: Iterable[Tensor] | Iterable[dict[str, Any]],
+    probe: Probe | None = None,
+) -> None:
+    """Train ``trainer`` for ``trainer.total_steps`` steps on ``params`` (an iterable of
+    tensors or AdamW parameter groups); call ``probe.on_step`` every ``probe.every`` steps."""
+    import torch
+
+    cfg, total = trainer.cfg, trainer.total_steps
+    opt = torch.optim.AdamW(params, lr=cfg.lr, weight_decay=cfg.weight_decay)
+    warm = int(cfg.warmup * total)
+
+    def factor(step: int) -> float:
+        if step < warm:
+            return (step + 1) / (warm + 1)
+        return max(0.0, (total - step) / max(1, total - warm))
+
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, factor)
+    sizes = dict(trainer.train_sizes)
+    names = list(sizes)
+    probs = task_probabilities(np.array(list(sizes.values()), dtype=float), cfg.temperature)
+    rng = np.random.default_rng(trainer.seed)
+    iters = batch_streams(rng, sizes, cfg.batch_size)
+    probe_iters = None
+    if probe is not None:
+        probe_rng = np.random.default_rng(trainer.seed + PROBE_SEED_OFFSET)
+        probe_iters = batch_streams(probe_rng, sizes, cfg.batch_size)
+    every = cfg.eval_every or trainer.steps_per_epoch
+    trainer.set_training(True)
+    for step in range(1, total + 1):
+        if probe is not None and probe_iters is not None and step % probe.every == 0:
+            batches = {n: trainer.batch(n, next(probe_iters[n])) for n in names}
+            probe.on_step(ProbeContext(trainer, step, batches, sched.get_last_lr()[0]))
+            trainer.set_training(True)
+        name = names[int(rng.choice(len(names), p=probs))] if len(names) > 1 else names[0]
+        idx = next(iters[name])
+        batch = trainer.batch(name, idx)
+        loss = trainer.loss(name, batch)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        sched.step()
+        trainer.steps += 1
+        trainer.examples += len(idx)
+        if step % every == 0 or step == total:
+            trainer.evaluate_dev(step)
+    trainer.set_training(False)

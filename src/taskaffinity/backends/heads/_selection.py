@@ -1,0 +1,93 @@
+"""Per-task checkpoint selection on dev, shared by every trainer (task heads or LoRA).
+
+Checkpoint selection is per task: :meth:`CheckpointSelection.evaluate_dev` keeps, for each
+task, the trained weights from the evaluation where the task's dev main score was best
+(what a checkpoint holds is the trainer's: body and that task's head, or only the LoRA
+adapter); :meth:`CheckpointSelection.final_metrics` scores every task's test split from its
+own best checkpoint.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from taskaffinity.metrics import evaluate
+
+if TYPE_CHECKING:
+    from taskaffinity.tasks import Task
+
+__all__ = ["CheckpointSelection", "TaskCheckpoint"]
+
+
+class TaskCheckpoint:
+    """One task of a run with its best dev score so far, the step it was reached at and the
+    checkpoint taken there (``None`` before the first evaluation)."""
+
+    def __init__(self, task: Task) -> None:
+        self.task = task
+        self.best_score = -math.inf
+        self.best_state: dict[str, Any] | None = None
+        self.best_step = 0
+
+
+S = TypeVar("S", bound=TaskCheckpoint)
+
+
+class CheckpointSelection(Generic[S]):
+    """Dev scoring and per-task best checkpoints of a trainer (a base class).
+
+    Subclasses set ``states`` (task name -> :class:`TaskCheckpoint`, sorted by name) and
+    implement ``predict``, ``snapshot``, ``restore`` and ``set_training``.
+    """
+
+    states: dict[str, S]
+
+    def predict(self, name: str, split: str) -> list[Any]:
+        """Predictions for task ``name``'s ``split``, one per example (label, tags or text)."""
+        raise NotImplementedError
+
+    def snapshot(self, name: str) -> dict[str, Any]:
+        """A copy of the weights task ``name``'s checkpoint keeps."""
+        raise NotImplementedError
+
+    def restore(self, name: str, snap: dict[str, Any]) -> None:
+        """Load ``snap`` (from :meth:`snapshot`) back into the model."""
+        raise NotImplementedError
+
+    def set_training(self, mode: bool) -> None:
+        """Dropout on (``True``) or off in every trained module."""
+        raise NotImplementedError
+
+    def evaluate_dev(self, step: int) -> None:
+        """Score every task on dev; keep a task's checkpoint when its main score improved.
+        Leaves the model in training mode."""
+        for name, state in self.states.items():
+            score = self.score(name, "dev")[state.task.metric]
+            if score > state.best_score or state.best_state is None:
+                state.best_score, state.best_step = score, step
+                state.best_state = self.snapshot(name)
+        self.set_training(True)
+
+    def score(self, name: str, split: str) -> dict[str, float]:
+        """Every metric of task ``name``'s kind on ``split`` with the current weights."""
+        task = self.states[name].task
+        examples = task.split(split)
+        gold = [list(ex.tags) if task.kind == "tagging" else ex.label for ex in examples]
+        return evaluate(task, gold, self.predict(name, split))
+
+    def use_best(self, name: str) -> None:
+        """Load task ``name``'s best dev checkpoint."""
+        state = self.states[name]
+        if state.best_state is not None:
+            self.restore(name, state.best_state)
+
+    def final_metrics(self) -> dict[str, dict[str, float]]:
+        """Per task: test metrics and ``dev_`` metrics from its best dev checkpoint."""
+        out: dict[str, dict[str, float]] = {}
+        for name in self.states:
+            self.use_best(name)
+            test = self.score(name, "test")
+            dev = self.score(name, "dev")
+            out[name] = {**test, **{f"dev_{k}": v for k, v in dev.items()}}
+        return out

@@ -1,0 +1,62 @@
+"""Reading a score table in any supported format: one entry point, :func:`read_table`,
+dispatching on :class:`TableFormat` to the importers (Standley et al. 2020, MTG-Net of
+Song et al. 2022, long CSV)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from enum import StrEnum
+from pathlib import Path
+
+from taskaffinity.errors import InputError
+from taskaffinity.tables._csv import read_long_csv
+from taskaffinity.tables._mtgnet import read_mtgnet
+from taskaffinity.tables._standley import read_standley
+from taskaffinity.types import ScoreTable
+
+__all__ = ["TableFormat", "read_table"]
+
+
+class TableFormat(StrEnum):
+    """The score-table formats :func:`read_table` reads."""
+
+    standley = "standley"
+    mtgnet = "mtgnet"
+    csv = "csv"
+
+
+def read_table(
+    path: str | Path,
+    format: TableFormat | str = TableFormat.csv,
+    *,
+    members: str | Path | None = None,
+    names: Sequence[str] | None = None,
+    higher_is_better: bool = True,
+) -> ScoreTable:
+    """Read the score table at ``path`` in ``format``.
+
+    * ``standley``: :func:`read_standley` (losses, lower is better);
+    * ``mtgnet``: :func:`read_mtgnet` with ``path`` the gain file and ``members`` the 0/1
+      membership file (required; gains, higher is better);
+    * ``csv``: :func:`read_long_csv`, in the direction ``higher_is_better`` (used by this
+      format only).
+
+    ``names``: the task names in column order (for ``csv``, the task order). Raises
+    :class:`~taskaffinity.errors.InputError` for an unknown format, a missing ``members``
+    file for ``mtgnet``, or whatever the importer rejects.
+    """
+    try:
+        fmt = TableFormat(format)
+    except ValueError:
+        choices = ", ".join(f.value for f in TableFormat)
+        raise InputError(
+            f"unknown table format {format!r}; use {choices}", field="format"
+        ) from None
+    name_list = list(names) if names is not None else None
+    if fmt is TableFormat.standley:
+        return read_standley(path, names=name_list)
+    if fmt is TableFormat.mtgnet:
+        if members is None:
+            raise InputError("format 'mtgnet' needs the membership file", field="members")
+        return read_mtgnet(members, path, names=name_list)
+    return read_long_csv(path, higher_is_better=higher_is_better, tasks=name_list)

@@ -1,0 +1,97 @@
+"""The package's shape: imports between subpackages run one way (no cycle, counting imports
+inside functions and under ``TYPE_CHECKING``), and no code names the issue it came from."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import networkx as nx
+
+ROOT = Path(__file__).resolve().parents[2]
+PKG = ROOT / "src" / "taskaffinity"
+
+
+def _unit(module: str) -> str | None:
+    """The subpackage (``analysis``) or top-level module (``errors``) a dotted name is in."""
+    parts = module.split(".")
+    if parts[0] != "taskaffinity" or len(parts) < 2:
+        return None
+    return parts[1]
+
+
+def _imports(path: Path) -> set[str]:
+    here = ".".join(path.relative_to(PKG.parent).with_suffix("").parts)
+    if path.name == "__init__.py":
+        here = here.removesuffix(".__init__")
+        base = here.split(".")
+    else:
+        base = here.split(".")[:-1]
+    out: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            out.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                anchor = base[: len(base) - node.level + 1]
+                mod = ".".join(anchor + ([node.module] if node.module else []))
+            else:
+                mod = node.module or ""
+            out.add(mod)
+            out.update(f"{mod}.{alias.name}" for alias in node.names)
+    return out
+
+
+def _graph() -> nx.DiGraph:
+    graph = nx.DiGraph()
+    for path in PKG.rglob("*.py"):
+        src = _unit(".".join(path.relative_to(PKG.parent).with_suffix("").parts))
+        if src is None:
+            continue
+        graph.add_node(src)
+        for mod in _imports(path):
+            dst = _unit(mod)
+            known = dst is not None and ((PKG / dst).exists() or (PKG / f"{dst}.py").exists())
+            if known and dst != src:
+                graph.add_edge(src, dst)
+    return graph
+
+
+def test_no_import_cycle_between_subpackages() -> None:
+    cycles = list(nx.simple_cycles(_graph()))
+    assert cycles == [], f"import cycles between subpackages: {cycles}"
+
+
+def test_imports_run_one_way() -> None:
+    """The layers of DESIGN.md: nothing imports a layer above its own."""
+    layers = [
+        {"cli"},
+        {"demo"},
+        {"report", "evaluation", "testing"},
+        {"affinity", "grouping"},
+        {"analysis", "tables"},
+        {"study"},
+        {"config"},
+        {"backends"},
+        {"suites"},
+        {"tasks", "metrics"},
+        {"types", "errors", "_registry", "_fields"},
+    ]
+    rank = {name: i for i, layer in enumerate(layers) for name in layer}
+    graph = _graph()
+    unknown = sorted(set(graph.nodes) - set(rank) - {"__init__"})
+    assert unknown == [], f"subpackages missing from the layer list: {unknown}"
+    upward = [(a, b) for a, b in graph.edges if a in rank and b in rank and rank[b] < rank[a]]
+    assert upward == [], f"imports of a higher layer: {sorted(upward)}"
+
+
+def test_no_code_names_an_issue() -> None:
+    pattern = re.compile(r"\bissue\s*#?\d+|\bissues?\s+\d+\b", re.IGNORECASE)
+    hits = []
+    for folder in ("src", "tests", "benchmarks"):
+        for path in (ROOT / folder).rglob("*.py"):
+            for no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                if pattern.search(line):
+                    hits.append(f"{path.relative_to(ROOT)}:{no}: {line.strip()}")
+    assert hits == []
