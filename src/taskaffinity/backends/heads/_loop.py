@@ -1,10 +1,11 @@
 """The training loop shared by every trainer (task heads or a shared LoRA adapter).
 
 AdamW with linear warm-up (``warmup`` share of the steps) then linear decay to zero; one
-task per optimizer step, drawn by ``task_probabilities``, its batch from ``batch_streams``
-(:mod:`taskaffinity.backends.heads._sampling`; seeded by the run's seed, the probe's
-batches from a second stream seeded ``seed + 7919``). Dev is scored every ``eval_every``
-steps (default once per epoch) and at the last step.
+task per optimizer step, drawn by ``task_probabilities``, its batch from the run's streams
+(:func:`~taskaffinity.backends.heads._sampling.run_streams`: by default the paired design,
+each task's batch order from its own generator seeded by ``(seed, task)``, interleaving
+and dropout seeded per run; the probe's batches from streams seeded ``seed + 7919``). Dev
+is scored every ``eval_every`` steps (default once per epoch) and at the last step.
 
 :class:`Trainer` states what :func:`fit_loop` (and the
 :class:`~taskaffinity.backends.ProbeContext` it hands to a probe) uses of a trainer.
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 
 from taskaffinity.backends._capabilities import ProbeContext
-from taskaffinity.backends.heads._sampling import batch_streams, task_probabilities
+from taskaffinity.backends.heads._sampling import run_streams, task_probabilities
 
 if TYPE_CHECKING:
     from torch import Tensor
@@ -99,12 +100,15 @@ def fit_loop(
     sizes = dict(trainer.train_sizes)
     names = list(sizes)
     probs = task_probabilities(np.array(list(sizes.values()), dtype=float), cfg.temperature)
-    rng = np.random.default_rng(trainer.seed)
-    iters = batch_streams(rng, sizes, cfg.batch_size)
+    streams = run_streams(cfg.random_streams, trainer.seed, sizes, cfg.batch_size)
+    rng, iters = streams.order, streams.batches
+    if cfg.random_streams == "per_task":
+        torch.manual_seed(streams.torch_seed)
     probe_iters = None
     if probe is not None:
-        probe_rng = np.random.default_rng(trainer.seed + PROBE_SEED_OFFSET)
-        probe_iters = batch_streams(probe_rng, sizes, cfg.batch_size)
+        probe_iters = run_streams(
+            cfg.random_streams, trainer.seed, sizes, cfg.batch_size, offset=PROBE_SEED_OFFSET
+        ).batches
     every = cfg.eval_every or trainer.steps_per_epoch
     trainer.set_training(True)
     for step in range(1, total + 1):

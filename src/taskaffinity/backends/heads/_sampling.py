@@ -4,12 +4,24 @@ One optimizer step trains one task, drawn with probability ``p_i ~ n_i^(1/T)``
 (``T = temperature``; ``T = 1`` is examples-proportional sampling, Raffel et al. 2020);
 its batch comes from an endless stream over that task's shuffled training set. The run
 length is ``epochs`` passes over the union of the run's training sets.
+
+Random streams (:func:`run_streams`), the paired (common-random-number) design: with
+``random_streams="per_task"`` (the default) each task's batch order comes from its own
+generator seeded by ``(seed, task name)``, so for one seed a task sees the same sequence
+of batches in its single-task run and in every joint run that contains it (a joint run
+only interleaves those sequences), while the interleaving and dropout are seeded per run
+by ``(seed, the run's tasks)``. Together with a body initialised from ``seed`` alone and
+heads initialised from ``(seed, task)``, a gain ``pair - single`` measured with one seed
+then contains no noise from a different data order of the target task.
+``random_streams="per_run"`` draws the interleaving and every task's batches from one
+generator seeded by ``seed`` (the batch order then depends on the partner).
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -17,7 +29,18 @@ import numpy as np
 if TYPE_CHECKING:
     from taskaffinity.backends._train_config import TrainConfig
 
-__all__ = ["batch_streams", "step_counts", "task_probabilities"]
+__all__ = [
+    "RUN_STREAMS",
+    "RunStreams",
+    "batch_streams",
+    "run_streams",
+    "stable_id",
+    "step_counts",
+    "task_probabilities",
+]
+
+RUN_STREAMS = ("per_task", "per_run")
+"""The values of ``TrainConfig.random_streams``."""
 
 
 def step_counts(sizes: Mapping[str, int], cfg: TrainConfig) -> tuple[int, int]:
@@ -35,15 +58,60 @@ def task_probabilities(sizes: np.ndarray, temperature: float) -> np.ndarray:
     return weights / weights.sum()
 
 
+def _stream(rng: np.random.Generator, n: int, batch_size: int) -> Iterator[np.ndarray]:
+    while True:
+        order = rng.permutation(n)
+        for start in range(0, n, batch_size):
+            yield order[start : start + batch_size]
+
+
 def batch_streams(
     rng: np.random.Generator, sizes: Mapping[str, int], batch_size: int
 ) -> dict[str, Iterator[np.ndarray]]:
-    """Endless per-task streams of batch indices over reshuffled training sets."""
+    """Endless per-task streams of batch indices over reshuffled training sets, all drawn
+    from the one generator ``rng``."""
+    return {name: _stream(rng, n, batch_size) for name, n in sizes.items()}
 
-    def gen(n: int) -> Iterator[np.ndarray]:
-        while True:
-            order = rng.permutation(n)
-            for start in range(0, n, batch_size):
-                yield order[start : start + batch_size]
 
-    return {name: gen(n) for name, n in sizes.items()}
+def stable_id(*parts: str) -> int:
+    """A 64-bit integer from ``parts`` (SHA-256), the same in every process and release."""
+    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).digest()
+    return int.from_bytes(digest[:8], "little")
+
+
+class RunStreams:
+    """The random streams of one run: ``order`` (which task each step trains),
+    ``batches`` (task -> endless stream of batch indices) and ``torch_seed`` (dropout and
+    other torch randomness during training)."""
+
+    def __init__(
+        self,
+        order: np.random.Generator,
+        batches: dict[str, Iterator[np.ndarray]],
+        torch_seed: int,
+    ) -> None:
+        self.order, self.batches, self.torch_seed = order, batches, torch_seed
+
+
+def run_streams(
+    mode: str, seed: int, sizes: Mapping[str, int], batch_size: int, *, offset: int = 0
+) -> RunStreams:
+    """The streams of a run of the tasks in ``sizes`` (task -> training examples) under
+    ``seed``; ``mode`` is ``"per_task"`` (paired design, see the module docstring) or
+    ``"per_run"``. ``offset`` shifts every seed (a probe's batches use another stream)."""
+    names: Sequence[str] = sorted(sizes)
+    if mode == "per_run":
+        rng = np.random.default_rng(seed + offset)
+        return RunStreams(rng, batch_streams(rng, sizes, batch_size), seed + offset)
+    if mode != "per_task":
+        raise ValueError(f"random_streams must be one of {RUN_STREAMS}, got {mode!r}")
+    run = stable_id("run", *names)
+    batches = {
+        name: _stream(
+            np.random.default_rng([seed + offset, stable_id("task", name)]), n, batch_size
+        )
+        for name, n in sizes.items()
+    }
+    order = np.random.default_rng([seed + offset, run])
+    torch_seed = int(np.random.default_rng([seed + offset, run, 1]).integers(2**62))
+    return RunStreams(order, batches, torch_seed)
