@@ -1,20 +1,27 @@
 """``analyze``: every statistic of a score table in one frozen value object,
-:class:`Analysis`, with its parts :class:`AllTaskDelta` (the all-task run) and
-:class:`SeedIntervals` (intervals over seeds), and their JSON conversion.
+:class:`Analysis`, with its parts :class:`AllTaskDelta` (the all-task run),
+:class:`SeedIntervals` (intervals over seeds) and :class:`Reliability`, and their JSON
+conversion.
 
-Row = target task, column = auxiliary (source) task everywhere.
+Row = target task (``Analysis.tasks``), column = source task (``Analysis.sources``: the
+targets, then any source-only tasks) everywhere.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from taskaffinity.analysis._gain import gain_cells, gain_matrix, gain_rate, group_rows, t_interval
+from taskaffinity.analysis._gain import (
+    gain_matrix,
+    group_rows,
+    t_interval,
+    targets_and_sources,
+)
 from taskaffinity.analysis._statistics import (
     Asymmetry,
     CategorySynergy,
@@ -25,6 +32,7 @@ from taskaffinity.analysis._statistics import (
     partners,
     stability,
 )
+from taskaffinity.analysis._uncertainty import GainRates, Reliability, gain_rates, reliability
 from taskaffinity.errors import InputError
 from taskaffinity.types import GainMatrix, ScoreTable
 
@@ -66,9 +74,10 @@ class AllTaskDelta:
 
 @dataclass(frozen=True, eq=False)
 class SeedIntervals:
-    """Student-t 95% intervals over ``n_seeds`` seeds, arrays of shape ``(n, n)``:
-    scores (``low``/``high`` around the mean score) and gain rates, whose ``rate_mean`` is
-    the mean of the per-seed gain rates (each seed's pair against the same seed's single)."""
+    """Student-t 95% intervals over ``n_seeds`` seeds, arrays of shape ``(n_targets,
+    n_sources)``: scores (``low``/``high`` around the mean score) and gain rates, whose
+    ``rate_mean`` is the mean of the per-seed gain rates (each seed's pair against the same
+    seed's single)."""
 
     n_seeds: int
     low: np.ndarray
@@ -88,10 +97,25 @@ class SeedIntervals:
 
 @dataclass(frozen=True, eq=False)
 class Analysis:
-    """Everything :func:`analyze` computes (row = target, column = auxiliary everywhere).
+    """Everything :func:`analyze` computes (row = target, column = source everywhere).
 
-    ``gain_rate``: shape ``(n, n)``, percent, positive = the auxiliary helped, diagonal NaN.
-    ``positive``/``total``: positive and all measured off-diagonal gain rates.
+    ``tasks``: the targets (rows); ``sources``: the columns, the targets in the same order
+    followed by the source-only tasks (equal to ``tasks`` for a square study), so cell
+    ``[i, i]`` is target ``i``'s single-task score. ``gain``: scores, ``gain.values`` of
+    shape ``(n_targets, n_sources)`` (mean over seeds; ``gain.tasks`` = ``tasks``).
+    ``gain_rate``: shape ``(n_targets, n_sources)``, percent, positive = the source helped,
+    diagonal NaN: the mean over seeds of the per-seed gain rates, each seed's pair against
+    the same seed's single (``seed_gain_rate``, shape ``(n_seeds, n_targets, n_sources)``,
+    in ``seed_list`` order; ``paired_seeds``: the number of seeds per cell).
+    ``gain_rate_ci``: shape ``(n_targets, n_sources, 2)``, the interval (low, high) of each
+    cell, of kind ``ci_kind`` (``"seeds"``: Student-t over seeds; ``"test_bootstrap"``:
+    percentiles over test-set resamples, one seed; None: no interval), NaN where none.
+    ``settled``: shape ``(n_targets, n_sources)``, ``+1``/``-1`` where the interval lies
+    above/below 0, ``0`` for other measured cells, NaN where missing or on the diagonal.
+    ``seed_list``: the seeds seen, sorted. ``reliability``: split halves, the smallest
+    resolvable effect and a plain statement. ``positive``/``total``: positive and all
+    measured off-diagonal gain rates. ``asymmetry`` is over the square part (sources that
+    are also targets).
     """
 
     tasks: tuple[str, ...]
@@ -108,21 +132,46 @@ class Analysis:
     all_tasks: tuple[AllTaskDelta, ...] | None = None
     seeds: SeedIntervals | None = None
     table: ScoreTable | None = field(default=None, repr=False)
+    sources: tuple[str, ...] = ()
+    gain_rate_ci: np.ndarray | None = None
+    settled: np.ndarray | None = None
+    ci_kind: str | None = None
+    reliability: Reliability | None = None
+    seed_list: tuple[Any, ...] = ()
+    seed_gain_rate: np.ndarray | None = None
+    paired_seeds: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        if not self.sources:
+            object.__setattr__(self, "sources", tuple(self.tasks))
 
     @property
     def higher_is_better(self) -> bool:
         return self.gain.higher_is_better
 
     def to_json(self) -> dict[str, Any]:
-        """JSON-able dict (NaN -> None): ``tasks``, ``higher_is_better``, ``scores`` (gain
-        matrix), ``gain_rate``, ``positive``, ``total``, ``stability``, ``categories``,
-        ``partners``, ``asymmetry``; when available ``task_categories``, ``baselines``,
-        ``all_tasks`` and ``ci`` (seed intervals)."""
+        """JSON-able dict (NaN -> None): ``tasks`` (targets, the rows), ``sources`` (the
+        columns), ``higher_is_better``, ``scores`` (gain matrix), ``gain_rate``,
+        ``gain_rate_ci`` (per cell ``[low, high]``, null where none or on the diagonal),
+        ``settled`` (per cell ``1``/``-1``/``0``, null where missing or on the diagonal),
+        ``ci_kind``, ``reliability`` (:meth:`Reliability.to_dict`), ``seeds`` (sorted seeds
+        seen), ``gain_rate_per_seed`` (seeds x targets x sources), ``paired_seeds``,
+        ``positive``, ``total``, ``stability``, ``categories``, ``partners``,
+        ``asymmetry``; when available ``task_categories``, ``baselines``, ``all_tasks`` and
+        ``ci`` (seed intervals). Matrices are rows = ``tasks``, columns = ``sources``."""
         out: dict[str, Any] = {
             "tasks": list(self.tasks),
+            "sources": list(self.sources),
             "higher_is_better": self.higher_is_better,
             "scores": self.gain.values,
             "gain_rate": self.gain_rate,
+            "gain_rate_ci": _cells(self.gain_rate_ci),
+            "settled": _signs(self.settled),
+            "ci_kind": self.ci_kind,
+            "reliability": self.reliability.to_dict() if self.reliability else None,
+            "seeds": list(self.seed_list),
+            "gain_rate_per_seed": self.seed_gain_rate,
+            "paired_seeds": self.paired_seeds,
             "positive": self.positive,
             "total": self.total,
             "stability": [s.to_dict() for s in self.stability],
@@ -142,7 +191,10 @@ class Analysis:
 
     def __repr__(self) -> str:
         d = "higher" if self.higher_is_better else "lower"
-        extra = f", {self.seeds.n_seeds} seeds" if self.seeds else ""
+        extra = ""
+        if len(self.sources) > len(self.tasks):
+            extra += f", {len(self.sources) - len(self.tasks)} source-only"
+        extra += f", {self.seeds.n_seeds} seeds" if self.seeds else ""
         extra += ", all-task run" if self.all_tasks else ""
         return (
             f"Analysis({len(self.tasks)} tasks, {self.positive}/{self.total} positive, "
@@ -150,25 +202,43 @@ class Analysis:
         )
 
 
-def _all_tasks(table: ScoreTable, values: np.ndarray) -> tuple[AllTaskDelta, ...] | None:
+def _cells(ci: np.ndarray | None) -> list | None:
+    """``(n, m, 2)`` intervals -> nested lists, a cell None where either bound is NaN."""
+    if ci is None:
+        return None
+    return [[_json(c) if np.all(np.isfinite(c)) else None for c in row] for row in ci]
+
+
+def _signs(settled: np.ndarray | None) -> list | None:
+    if settled is None:
+        return None
+    return [[int(v) if np.isfinite(v) else None for v in row] for row in settled]
+
+
+def _all_tasks(
+    table: ScoreTable, targets: tuple[str, ...], values: np.ndarray
+) -> tuple[AllTaskDelta, ...] | None:
+    """One :class:`AllTaskDelta` per target (``values``: the ``(n_targets, n_sources)``
+    gain matrix, diagonal = single), or None without a network of all tasks."""
     g = group_rows(table).get(tuple(sorted(table.tasks)))
     if g is None or table.n_tasks < 2:
         return None
+    cols = [table.index(t) for t in targets]
     single = np.diag(values)
-    everything = table.scores[g]
+    everything = table.scores[g, cols]
     sign = 1.0 if table.higher_is_better else -1.0
-    low = high = np.full(table.n_tasks, np.nan)
+    low = high = np.full(len(targets), np.nan)
     if table.seed_scores is not None and table.seed_scores.shape[0] >= 2:
         rows = group_rows(table)
         singles = np.stack(
             [
-                [s[rows[(t,)], i] if (t,) in rows else np.nan for i, t in enumerate(table.tasks)]
+                [s[rows[(t,)], table.index(t)] if (t,) in rows else np.nan for t in targets]
                 for s in table.seed_scores
             ]
         )
-        _, low, high, _ = t_interval(table.seed_scores[:, g, :] - singles)
+        _, low, high, _ = t_interval(table.seed_scores[:, g, cols] - singles)
     out = []
-    for i, task in enumerate(table.tasks):
+    for i, task in enumerate(targets):
         with np.errstate(invalid="ignore", divide="ignore"):
             rate = sign * (everything[i] - single[i]) / abs(single[i]) * 100
         out.append(
@@ -185,13 +255,10 @@ def _all_tasks(table: ScoreTable, values: np.ndarray) -> tuple[AllTaskDelta, ...
     return tuple(out)
 
 
-def _seeds(table: ScoreTable, gain: GainMatrix) -> SeedIntervals | None:
-    if table.seed_scores is None or table.seed_scores.shape[0] < 2:
+def _seeds(rates: GainRates, gain: GainMatrix) -> SeedIntervals | None:
+    if len(rates.seeds) < 2 or gain.low is None or gain.high is None:
         return None
-
-    per_seed = np.stack([gain_cells(table, s) for s in table.seed_scores])
-    mean, low, high, _ = t_interval(gain_rate(per_seed, table.higher_is_better))
-    return SeedIntervals(table.seed_scores.shape[0], gain.low, gain.high, mean, low, high)
+    return SeedIntervals(len(rates.seeds), gain.low, gain.high, rates.mean, rates.low, rates.high)
 
 
 def analyze(
@@ -199,37 +266,57 @@ def analyze(
     *,
     categories: Mapping[str, str] | None = None,
     baselines: Mapping[str, float] | None = None,
+    seeds: Sequence[Any] | None = None,
 ) -> Analysis:
-    """Analyse ``table``: gain matrix and rate, positive/total counts, per-task stability
-    and partners, asymmetry, category synergy (given ``categories``: task -> category,
-    which must cover every task), the all-task run (when the table has the network of all
-    tasks) and seed intervals (when it has two seeds or more). ``baselines`` (task ->
-    baseline score, e.g. majority class) is carried into the report and JSON."""
-    gain = gain_matrix(table)
-    rate = gain_rate(gain.values, table.higher_is_better)
+    """Analyse ``table``: gain matrix and rate (rows = targets, columns = sources, see
+    :func:`targets_and_sources`), positive/total counts, per-task stability and partners,
+    asymmetry (square part), category synergy (given ``categories``: task -> category,
+    which must cover every target and source), the all-task run (when the table has the
+    network of all tasks), per-seed gain rates paired by seed with their intervals,
+    settled signs and the study's reliability, and seed intervals of the scores (when it
+    has two seeds or more). ``baselines`` (task -> baseline score, e.g. majority class)
+    is carried into the report and JSON. ``seeds``: the seed of each slice of
+    ``table.seed_scores``' first axis (default ``0 .. n - 1``); they are sorted for the
+    split halves and the per-seed output."""
+    targets, sources = targets_and_sources(table)
+    gain = gain_matrix(table, targets=targets, sources=sources)
+    try:
+        rates = gain_rates(table, targets, sources, seeds=seeds)
+    except ValueError as err:
+        raise InputError(str(err), field="seeds") from None
+    rate = rates.mean
     measured = np.isfinite(rate)
     synergy: tuple[CategorySynergy, ...] = ()
     if categories is not None:
-        missing = [t for t in table.tasks if t not in categories]
+        missing = [t for t in sources if t not in categories]
         if missing:
             raise InputError(f"no category for task(s) {', '.join(missing)}", field="category")
-        categories = {t: str(categories[t]) for t in table.tasks}
-        synergy = category_synergy(table.tasks, rate, categories)
+        categories = {t: str(categories[t]) for t in sources}
+        synergy = category_synergy(targets, rate, categories, sources=sources)
     if baselines is not None:
         baselines = {t: float(v) for t, v in baselines.items()}
+    n = len(targets)
     return Analysis(
-        tasks=table.tasks,
+        tasks=targets,
         gain=gain,
         gain_rate=rate,
         positive=int(np.sum(rate[measured] > 0)),
         total=int(np.sum(measured)),
-        stability=stability(table.tasks, gain.values, table.higher_is_better),
-        partners=partners(table.tasks, rate),
-        asymmetry=asymmetry(rate),
+        stability=stability(targets, gain.values, table.higher_is_better, sources=sources),
+        partners=partners(targets, rate, sources=sources),
+        asymmetry=asymmetry(rate[:, :n]),
         categories=synergy,
         task_categories=categories,
         baselines=baselines,
-        all_tasks=_all_tasks(table, gain.values),
-        seeds=_seeds(table, gain),
+        all_tasks=_all_tasks(table, targets, gain.values),
+        seeds=_seeds(rates, gain),
         table=table,
+        sources=sources,
+        gain_rate_ci=np.stack([rates.low, rates.high], axis=-1),
+        settled=rates.settled,
+        ci_kind=rates.ci_kind,
+        reliability=reliability(rates),
+        seed_list=rates.seeds,
+        seed_gain_rate=rates.per_seed,
+        paired_seeds=rates.n,
     )

@@ -5,8 +5,11 @@ category) (:class:`CategorySynergy`) and how ``G[i, j]`` compares with ``G[j, i]
 (:class:`Asymmetry`).
 
 All inputs use row = target task, column = auxiliary (source) task. ``values`` is a gain
-matrix of shape ``(n, n)`` (diagonal = single-task score); ``rate`` is the gain rate of
-:func:`taskaffinity.analysis.gain_rate` (percent, positive = the auxiliary helped).
+matrix of shape ``(n_targets, n_sources)`` (diagonal = single-task score; square unless
+``sources`` is given: the targets, then the source-only tasks, see
+:func:`taskaffinity.analysis.targets_and_sources`); ``rate`` is the gain rate of
+:func:`taskaffinity.analysis.gain_rate` (percent, positive = the auxiliary helped), of the
+same shape.
 """
 
 from __future__ import annotations
@@ -58,15 +61,21 @@ class TaskStability:
 
 
 def stability(
-    tasks: Sequence[str], values: np.ndarray, higher_is_better: bool = True
+    tasks: Sequence[str],
+    values: np.ndarray,
+    higher_is_better: bool = True,
+    *,
+    sources: Sequence[str] | None = None,
 ) -> tuple[TaskStability, ...]:
-    """One :class:`TaskStability` per task of the ``(n, n)`` gain matrix ``values``."""
+    """One :class:`TaskStability` per target of the gain matrix ``values``, shape
+    ``(len(tasks), len(sources))`` (``sources`` defaults to ``tasks``)."""
+    sources = tasks if sources is None else sources
     out = []
     better = max if higher_is_better else min
     worse = min if higher_is_better else max
     for i, task in enumerate(tasks):
         single = values[i, i]
-        pairs = [(values[i, j], tasks[j]) for j in range(len(tasks)) if j != i]
+        pairs = [(values[i, j], sources[j]) for j in range(len(sources)) if j != i]
         pairs = [(v, t) for v, t in pairs if math.isfinite(v)]
         if not pairs:
             out.append(TaskStability(task, _f(single), None, None, None, None, None, None))
@@ -105,11 +114,15 @@ class Partners:
         return dict(self.__dict__)
 
 
-def partners(tasks: Sequence[str], rate: np.ndarray) -> tuple[Partners, ...]:
-    """Per target: the auxiliary with the highest and the lowest measured gain rate."""
+def partners(
+    tasks: Sequence[str], rate: np.ndarray, *, sources: Sequence[str] | None = None
+) -> tuple[Partners, ...]:
+    """Per target (row of ``rate``, shape ``(len(tasks), len(sources))``; ``sources``
+    defaults to ``tasks``): the source with the highest and the lowest measured gain rate."""
+    sources = tasks if sources is None else sources
     out = []
     for i, task in enumerate(tasks):
-        row = [(rate[i, j], tasks[j]) for j in range(len(tasks)) if np.isfinite(rate[i, j])]
+        row = [(rate[i, j], sources[j]) for j in range(len(sources)) if np.isfinite(rate[i, j])]
         if not row:
             out.append(Partners(task, None, None, None, None))
             continue
@@ -135,14 +148,21 @@ class CategorySynergy:
 
 
 def category_synergy(
-    tasks: Sequence[str], rate: np.ndarray, categories: Mapping[str, str]
+    tasks: Sequence[str],
+    rate: np.ndarray,
+    categories: Mapping[str, str],
+    *,
+    sources: Sequence[str] | None = None,
 ) -> tuple[CategorySynergy, ...]:
-    """Every (target category, source category) combination, categories in order of first
-    appearance in ``tasks``; zero-result combinations are kept (share None)."""
-    cats = list(dict.fromkeys(categories[t] for t in tasks))
+    """Every (target category, source category) combination over the gain rates ``rate``
+    (shape ``(len(tasks), len(sources))``; ``sources`` defaults to ``tasks``), categories
+    in order of first appearance in ``tasks`` then ``sources``; zero-result combinations
+    are kept (share None)."""
+    sources = tasks if sources is None else sources
+    cats = list(dict.fromkeys(categories[t] for t in (*tasks, *sources)))
     counts = {(a, b): [0, 0] for a in cats for b in cats}
     for i, ti in enumerate(tasks):
-        for j, tj in enumerate(tasks):
+        for j, tj in enumerate(sources):
             if i != j and np.isfinite(rate[i, j]):
                 c = counts[categories[ti], categories[tj]]
                 c[0] += 1
@@ -173,7 +193,8 @@ class Asymmetry:
 
 
 def asymmetry(rate: np.ndarray) -> Asymmetry:
-    """:class:`Asymmetry` of the gain-rate matrix ``rate`` (shape ``(n, n)``)."""
+    """:class:`Asymmetry` of the square gain-rate matrix ``rate`` (shape ``(n, n)``; for
+    a study with source-only tasks, its first ``n_targets`` columns)."""
     from scipy import stats
 
     n = rate.shape[0]

@@ -1,4 +1,5 @@
-"""``taskaffinity analyze`` (any square score CSV) and ``taskaffinity report`` (a study)."""
+"""``taskaffinity analyze`` (a square score CSV or a long CSV with seeds) and
+``taskaffinity report`` (a study)."""
 
 from __future__ import annotations
 
@@ -23,9 +24,13 @@ def _print_summary(analysis: Analysis) -> None:
 
     console = Console()
     console.print(repr(analysis))
-    table = Table(title="Gain rate (%): row = target, column = auxiliary")
+    settled = analysis.settled
+    title = "Gain rate (%): row = target, column = auxiliary"
+    if analysis.ci_kind is not None:
+        title += "; * = sign settled (95% interval excludes 0)"
+    table = Table(title=title)
     table.add_column("target", style="bold")
-    for t in analysis.tasks:
+    for t in analysis.sources:
         table.add_column(t, justify="right")
     for i, t in enumerate(analysis.tasks):
         cells = []
@@ -35,7 +40,8 @@ def _print_summary(analysis: Analysis) -> None:
             elif v != v:  # NaN
                 cells.append("–")
             else:
-                cells.append(f"[{'green' if v > 0 else 'red'}]{v:+.1f}[/]")
+                mark = "*" if settled is not None and abs(settled[i, j]) == 1 else ""
+                cells.append(f"[{'green' if v > 0 else 'red'}]{v:+.1f}{mark}[/]")
         table.add_row(t, *cells)
     console.print(table)
     stab = Table(title="Stability")
@@ -61,6 +67,8 @@ def _print_summary(analysis: Analysis) -> None:
         )
     console.print(stab)
     console.print(f"positive: {analysis.positive} of {analysis.total} measured pairs")
+    if analysis.reliability is not None:
+        console.print(f"reliability: {analysis.reliability.statement}")
 
 
 @app.command()
@@ -70,7 +78,9 @@ def analyze(
         typer.Argument(
             help="Square score CSV: first row an empty cell "
             "then task names; each row a task then its scores "
-            "(row = target, column = auxiliary)."
+            "(row = target, column = auxiliary). Or a long CSV with seeds, header "
+            "target,source,seed,score (empty source = the target trained alone), or "
+            "group,task,score[,cost][,seed]."
         ),
     ],
     categories: Annotated[Path | None, typer.Option(help="CSV with columns task,category.")] = None,
@@ -86,14 +96,20 @@ def analyze(
     ] = False,
     title: Annotated[str, typer.Option(help="Report title.")] = "Task affinity report",
 ) -> None:
-    """Analyse a score matrix from anywhere (a published table, a spreadsheet)."""
+    """Analyse a score table from anywhere (a published table, a spreadsheet, per-seed
+    scores): gain rates paired by seed, their intervals and the study's reliability."""
     from taskaffinity.analysis import analyze as run_analysis
     from taskaffinity.analysis import read_categories_csv, read_score_csv
+    from taskaffinity.tables import is_long_csv, read_seeded_csv
 
     try:
-        table = read_score_csv(scores, higher_is_better=not lower_is_better)
+        seeds = None
+        if is_long_csv(scores):
+            table, seeds = read_seeded_csv(scores, higher_is_better=not lower_is_better)
+        else:
+            table = read_score_csv(scores, higher_is_better=not lower_is_better)
         cats = read_categories_csv(categories) if categories else None
-        result = run_analysis(table, categories=cats)
+        result = run_analysis(table, categories=cats, seeds=seeds)
     except TaskAffinityError as err:
         fail(err)
     if json_out is not None and str(json_out) == "-":

@@ -5,7 +5,7 @@ conversions. How well those predictors do (the sampling study) is judged in
 :mod:`taskaffinity.evaluation`.
 """
 
-from taskaffinity.tables._csv import read_long_csv, write_long_csv
+from taskaffinity.tables._csv import is_long_csv, read_long_csv, read_seeded_csv, write_long_csv
 from taskaffinity.tables._hoa import hoa, pair_scores
 from taskaffinity.tables._mtgnet import read_matrix, read_mtgnet
 from taskaffinity.tables._read import TableFormat, read_table
@@ -19,11 +19,13 @@ __all__ = [
     "TableFormat",
     "all_groups",
     "hoa",
+    "is_long_csv",
     "pair_scores",
     "pairwise_table",
     "read_long_csv",
     "read_matrix",
     "read_mtgnet",
+    "read_seeded_csv",
     "read_standley",
     "read_table",
     "sample_groups",

@@ -1,10 +1,25 @@
-"""Plain long CSV tables: one row per (group, task) score.
+"""Plain long CSV tables, in two layouts told apart by the header.
 
-Columns ``group,task,score[,cost][,seed]``: ``group`` is the task names joined by ``+``
-(``a+b+c``), ``score`` the task's score in that group, ``cost`` the group's cost (default 1;
-groups with the same tasks and different costs are different networks), ``seed`` optional
-(scores are averaged over seeds). A header row is optional; with a header the columns may
-come in any order.
+**Groups**: one row per (group, task) score, columns ``group,task,score[,cost][,seed]``:
+``group`` is the task names joined by ``+`` (``a+b+c``), ``score`` the task's score in that
+group, ``cost`` the group's cost (default 1; groups with the same tasks and different costs
+are different networks), ``seed`` optional (``scores`` is the mean over seeds, and with two
+seeds or more ``seed_scores`` keeps each). A header row is optional; with a header the
+columns may come in any order.
+
+**Pairs**: one row per (target, source, seed) score, header required with exactly the
+columns ``target,source,seed,score`` in any order::
+
+    target,source,seed,score
+    a,,0,0.80        <- empty source: target a trained alone (its single-task score)
+    a,b,0,0.84       <- a's score in the pair run {a, b} of seed 0
+    a,x,0,0.79       <- x is never a target: a source-only task
+
+Seeds are integers; every target needs a single-task row for at least one seed (a pair
+whose seed has no single row for its target is kept, and skipped by the analysis of that
+cell). The rows ``a,b,s`` and ``b,a,s`` are the two tasks' scores in the same pair network.
+The table keeps every seed in ``seed_scores`` (seeds sorted, even for one seed); source-only
+tasks are in the table's tasks but never scored.
 """
 
 from __future__ import annotations
@@ -19,14 +34,47 @@ from taskaffinity.errors import InputError
 from taskaffinity.tables._parse import parse_float
 from taskaffinity.types import ScoreTable
 
-__all__ = ["read_long_csv", "write_long_csv"]
+__all__ = ["is_long_csv", "read_long_csv", "read_seeded_csv", "write_long_csv"]
 
 _COLUMNS = ("group", "task", "score", "cost", "seed")
+_PAIR_COLUMNS = ("target", "source", "seed", "score")
 
 
 def _header(first: list[str]) -> list[str] | None:
     cells = [c.strip().lower() for c in first]
     return cells if "group" in cells and "task" in cells and "score" in cells else None
+
+
+def _pair_header(first: list[str]) -> bool:
+    """Whether ``first`` is meant as a pairs header: two or more of its names are pair
+    columns and none is a group column."""
+    cells = {c.strip().lower() for c in first}
+    return len(cells & set(_PAIR_COLUMNS)) >= 2 and not cells & {"group", "task"}
+
+
+def _rows(path: Path) -> list[tuple[int, list[str]]]:
+    if not path.is_file():
+        raise InputError("file not found", file=path)
+    with path.open(newline="", encoding="utf-8-sig") as fh:
+        rows = [(i, r) for i, r in enumerate(csv.reader(fh), 1) if any(c.strip() for c in r)]
+    if not rows:
+        raise InputError("empty table", file=path)
+    return rows
+
+
+def is_long_csv(path: str | Path) -> bool:
+    """Whether the first non-blank row of ``path`` is a long-CSV header (groups:
+    ``group``, ``task`` and ``score`` among its names; pairs: two or more of ``target``,
+    ``source``, ``seed``, ``score`` and no group column). False for a missing or empty
+    file and for a square score matrix."""
+    path = Path(path)
+    if not path.is_file():
+        return False
+    with path.open(newline="", encoding="utf-8-sig") as fh:
+        for row in csv.reader(fh):
+            if any(c.strip() for c in row):
+                return _header(row) is not None or _pair_header(row)
+    return False
 
 
 def read_long_csv(
@@ -35,20 +83,40 @@ def read_long_csv(
     higher_is_better: bool = True,
     tasks: list[str] | tuple[str, ...] | None = None,
 ) -> ScoreTable:
-    """Read a long CSV into a :class:`ScoreTable` (groups in order of first appearance).
+    """Read a long CSV, either layout (see the module docstring), into a
+    :class:`ScoreTable`; :func:`read_seeded_csv` also returns the seeds.
 
-    ``tasks`` fixes the task order (and rejects any other task); by default tasks are taken
-    in order of first appearance. Raises :class:`~taskaffinity.errors.InputError` naming
-    file, line and field for ragged rows, non-numeric cells, unknown tasks, a group scoring
-    a task it does not contain, duplicate cells, or a group missing a score of its own task.
+    Groups layout: groups in order of first appearance. Pairs layout: the single-task
+    groups in target order, then the pairs in order of first appearance. ``tasks`` fixes
+    the task order (and rejects any other task); by default tasks are taken in order of
+    first appearance (pairs layout: targets, then source-only tasks). Raises
+    :class:`~taskaffinity.errors.InputError` naming file, line and field for ragged rows,
+    non-numeric cells, unknown tasks, a group scoring a task it does not contain,
+    duplicate cells, or a group missing a score of its own task; for the pairs layout, a
+    missing or unknown header column, a non-integer seed, a source equal to its target, a
+    duplicate ``(target, source, seed)`` row, or a target without any single-task row.
     """
+    return read_seeded_csv(path, higher_is_better=higher_is_better, tasks=tasks)[0]
+
+
+def _label(seed: float) -> int | float:
+    return int(seed) if float(seed).is_integer() else seed
+
+
+def read_seeded_csv(
+    path: str | Path,
+    *,
+    higher_is_better: bool = True,
+    tasks: list[str] | tuple[str, ...] | None = None,
+) -> tuple[ScoreTable, tuple[int | float, ...]]:
+    """:func:`read_long_csv` and the seeds seen, sorted: the seed of each slice of the
+    table's ``seed_scores`` (for a table without ``seed_scores``, its one seed when the
+    file has a ``seed`` column, else none). Pass them on as
+    ``taskaffinity.analysis.analyze(table, seeds=...)``."""
     path = Path(path)
-    if not path.is_file():
-        raise InputError("file not found", file=path)
-    with path.open(newline="", encoding="utf-8") as fh:
-        rows = [(i, r) for i, r in enumerate(csv.reader(fh), 1) if any(c.strip() for c in r)]
-    if not rows:
-        raise InputError("empty table", file=path)
+    rows = _rows(path)
+    if _pair_header(rows[0][1]):
+        return _read_pairs(path, rows, higher_is_better, tasks)
     header = _header(rows[0][1])
     if header is not None:
         unknown = [c for c in header if c not in _COLUMNS]
@@ -107,7 +175,7 @@ def read_long_csv(
     with warnings.catch_warnings():  # all-NaN cells outside each group
         warnings.simplefilter("ignore", RuntimeWarning)
         scores = np.nanmean(per_seed, axis=0)
-    return ScoreTable(
+    table = ScoreTable(
         tuple(order),
         tuple(k[0] for k in keys),
         scores,
@@ -115,6 +183,118 @@ def read_long_csv(
         higher_is_better,
         per_seed if len(seeds) > 1 else None,
     )
+    labels = tuple(_label(s) for s in seeds) if "seed" in header else ()
+    return table, labels
+
+
+def _read_pairs(
+    path: Path,
+    rows: list[tuple[int, list[str]]],
+    higher_is_better: bool,
+    tasks: list[str] | tuple[str, ...] | None,
+) -> tuple[ScoreTable, tuple[int, ...]]:
+    """The pairs layout (see the module docstring); ``rows[0]`` is its header."""
+    head_line, head = rows[0]
+    header = [c.strip().lower() for c in head]
+    for col in header:
+        if col not in _PAIR_COLUMNS:
+            raise InputError(
+                f"unknown column {col!r}; the columns are {', '.join(_PAIR_COLUMNS)}",
+                file=path,
+                line=head_line,
+                field=col,
+            )
+        if header.count(col) > 1:
+            raise InputError("column named twice", file=path, line=head_line, field=col)
+    for col in _PAIR_COLUMNS:
+        if col not in header:
+            raise InputError(
+                f"the header has no column {col!r}", file=path, line=head_line, field=col
+            )
+    fixed = list(tasks) if tasks is not None else None
+    targets: list[str] = []
+    others: list[str] = []
+    cells: dict[tuple[str, str, int], float] = {}
+    first: dict[tuple[str, str, int], int] = {}
+    target_line: dict[str, int] = {}
+    singles: set[str] = set()
+    for line, row in rows[1:]:
+        if len(row) != len(header):
+            raise InputError(f"{len(row)} cells, expected {len(header)}", file=path, line=line)
+        rec = dict(zip(header, (c.strip() for c in row), strict=True))
+        target, source = rec["target"], rec["source"]
+        if not target:
+            raise InputError("empty target", file=path, line=line, field="target")
+        if source == target:
+            raise InputError(
+                f"source {source!r} is its own target; leave source empty for the target "
+                "trained alone",
+                file=path,
+                line=line,
+                field="source",
+            )
+        for name, col in ((target, "target"), (source, "source")):
+            if name and fixed is not None and name not in fixed:
+                raise InputError(f"unknown task {name!r}", file=path, line=line, field=col)
+        seed = parse_float(rec["seed"], file=path, line=line, field="seed")
+        if not seed.is_integer():
+            raise InputError(
+                f"not an integer seed: {rec['seed']!r}", file=path, line=line, field="seed"
+            )
+        score = parse_float(rec["score"], file=path, line=line, field="score")
+        key = (target, source, int(seed))
+        if key in cells:
+            raise InputError(
+                f"second row for target {target!r}, source {source!r}, seed {int(seed)} "
+                f"(first on line {first[key]})",
+                file=path,
+                line=line,
+                field="seed",
+            )
+        cells[key], first[key] = score, line
+        target_line.setdefault(target, line)
+        if target not in targets:
+            targets.append(target)
+        if source and source not in others:
+            others.append(source)
+        if not source:
+            singles.add(target)
+    if not cells:
+        raise InputError("the table has a header and no rows", file=path, line=head_line)
+    for target in targets:
+        if target not in singles:
+            raise InputError(
+                f"target {target!r} has no single-task score (a row with an empty source)",
+                file=path,
+                line=target_line[target],
+                field="target",
+            )
+    order = fixed if fixed is not None else targets + [t for t in others if t not in targets]
+    index = {t: i for i, t in enumerate(order)}
+    groups: list[tuple[str, ...]] = [(t,) for t in order if t in singles]
+    for target, source, _ in cells:
+        group = tuple(sorted((target, source))) if source else (target,)
+        if group not in groups:
+            groups.append(group)
+    seeds = sorted({s for _, _, s in cells})
+    cube = np.full((len(seeds), len(groups), len(order)), np.nan)
+    g_index = {g: k for k, g in enumerate(groups)}
+    s_index = {s: k for k, s in enumerate(seeds)}
+    for (target, source, seed), score in cells.items():
+        group = tuple(sorted((target, source))) if source else (target,)
+        cube[s_index[seed], g_index[group], index[target]] = score
+    with warnings.catch_warnings():  # all-NaN cells outside each group
+        warnings.simplefilter("ignore", RuntimeWarning)
+        scores = np.nanmean(cube, axis=0)
+    table = ScoreTable(
+        tuple(order),
+        tuple(groups),
+        scores,
+        np.ones(len(groups)),
+        higher_is_better,
+        cube,
+    )
+    return table, tuple(seeds)
 
 
 def write_long_csv(table: ScoreTable, path: str | Path) -> Path:

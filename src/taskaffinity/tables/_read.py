@@ -38,8 +38,9 @@ def read_table(
     * ``standley``: :func:`read_standley` (losses, lower is better);
     * ``mtgnet``: :func:`read_mtgnet` with ``path`` the gain file and ``members`` the 0/1
       membership file (required; gains, higher is better);
-    * ``csv``: :func:`read_long_csv`, in the direction ``higher_is_better`` (used by this
-      format only).
+    * ``csv``: :func:`read_long_csv` (the groups layout ``group,task,score[,cost][,seed]``
+      or the pairs layout ``target,source,seed,score``, told apart by the header), in the
+      direction ``higher_is_better`` (used by this format only).
 
     ``names``: the task names in column order (for ``csv``, the task order). Raises
     :class:`~taskaffinity.errors.InputError` for an unknown format, a missing ``members``

@@ -12,9 +12,11 @@ __all__ = ["pairwise_table", "sample_groups", "take_rows"]
 
 
 def take_rows(table: ScoreTable, rows: Sequence[int]) -> ScoreTable:
-    """The table restricted to ``rows`` (in the given order); per-seed scores kept."""
+    """The table restricted to ``rows`` (in the given order); per-seed and bootstrap scores
+    kept."""
     rows = list(rows)
     seeds = None if table.seed_scores is None else table.seed_scores[:, rows]
+    boot = None if table.bootstrap_scores is None else table.bootstrap_scores[:, rows]
     return ScoreTable(
         table.tasks,
         tuple(table.groups[r] for r in rows),
@@ -22,6 +24,7 @@ def take_rows(table: ScoreTable, rows: Sequence[int]) -> ScoreTable:
         table.costs[rows],
         table.higher_is_better,
         seeds,
+        boot,
     )
 
 

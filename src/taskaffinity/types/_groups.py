@@ -26,6 +26,12 @@ class ScoreTable:
     * ``higher_is_better``: the direction of every score in the table.
     * ``seed_scores``: optional ``(n_seeds, n_groups, n_tasks)`` per-seed scores (``NaN``
       where missing), from which ``scores`` is the nan-mean.
+    * ``bootstrap_scores``: optional ``(n_resamples, n_groups, n_tasks)`` scores recomputed on
+      resamples of the test sets (``NaN`` where ``t`` is not in ``g``): ``[b, g, t]`` is the
+      score of task ``t`` in network ``g`` on resample ``b`` of ``t``'s test set, and the
+      resampled example indices of a task are the same in every network (a paired
+      bootstrap), so differences between networks keep their pairing. Meant for a table of
+      one seed; :func:`taskaffinity.analysis.analyze` takes its intervals from it then.
     """
 
     tasks: tuple[str, ...]
@@ -34,6 +40,7 @@ class ScoreTable:
     costs: np.ndarray
     higher_is_better: bool = True
     seed_scores: np.ndarray | None = None
+    bootstrap_scores: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         tasks = tuple(self.tasks)
@@ -59,6 +66,14 @@ class ScoreTable:
         object.__setattr__(self, "groups", groups)
         object.__setattr__(self, "scores", scores)
         object.__setattr__(self, "costs", costs)
+        if self.bootstrap_scores is not None:
+            boot = np.asarray(self.bootstrap_scores, dtype=float)
+            if boot.ndim != 3 or boot.shape[1:] != scores.shape:
+                raise ValueError(
+                    f"bootstrap_scores shape {boot.shape} != (n_resamples, {len(groups)}, "
+                    f"{len(tasks)})"
+                )
+            object.__setattr__(self, "bootstrap_scores", boot)
 
     @classmethod
     def from_matrix(

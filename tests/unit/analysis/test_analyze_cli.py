@@ -65,3 +65,44 @@ def test_console_script_json_to_stdout(files):
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["positive"] == 3
+
+
+PAIRS = """target,source,seed,score
+a,,0,0.80
+a,,1,0.60
+a,,2,0.70
+a,b,0,0.84
+a,b,1,0.66
+a,b,2,0.70
+b,,0,0.50
+b,,1,0.50
+b,,2,0.50
+b,a,0,0.55
+b,a,1,0.56
+b,a,2,0.54
+b,x,0,0.45
+"""
+
+
+def test_analyze_long_csv_keeps_its_seeds(tmp_path):
+    scores = tmp_path / "pairs.csv"
+    scores.write_text(PAIRS)
+    out = tmp_path / "a.json"
+    res = CliRunner().invoke(app, ["analyze", str(scores), "--json", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "reliability: 1 of 3 cells have a settled sign" in " ".join(res.output.split())
+    j = json.loads(out.read_text())
+    assert j["tasks"] == ["a", "b"] and j["sources"] == ["a", "b", "x"]
+    assert j["seeds"] == [0, 1, 2] and j["ci_kind"] == "seeds"
+    assert j["gain_rate"][0][1] == pytest.approx(5.0)  # mean of 5, 10, 0 %
+    assert j["settled"] == [[None, 0, None], [1, None, 0]]
+    assert j["gain_rate_ci"][1][2] is None  # b <- x: one seed
+    assert j["reliability"]["halves"] == [[0, 2], [1]]
+
+
+def test_analyze_long_csv_error_exits_2_with_location(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("target,source,seed,score\na,,0,0.8\nb,a,0,0.5\n")
+    res = CliRunner().invoke(app, ["analyze", str(bad)])
+    assert res.exit_code == 2
+    assert f"{bad}:3: field 'target'" in res.output and "'b' has no single" in res.output

@@ -204,6 +204,9 @@ def test_json_schema(result):
     keys = {"target_category", "source_category", "results", "positive", "share"}
     assert all(set(c) == keys for c in j["categories"])
     assert "baselines" not in j and "all_tasks" not in j
+    new = {"sources", "gain_rate_ci", "settled", "ci_kind", "reliability", "seeds"}
+    assert new <= set(j) and j["sources"] == list(TASKS)
+    assert set(j["reliability"]) >= {"split_half_spearman", "halves", "min_resolvable", "statement"}
     j = analyze(score_table_from_matrix(TASKS, S), baselines={"a": 0.3}).to_json()
     assert j["baselines"] == {"a": 0.3} and j["categories"] == []
 
