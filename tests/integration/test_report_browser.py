@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import warnings
 
 import numpy as np
 import pytest
@@ -53,3 +54,49 @@ def test_report_renders_with_figures(tmp_path):
     shot = tmp_path / "shot.png"
     _chromium("--window-size=1200,2400", f"--screenshot={shot}", path.as_uri())
     assert shot.is_file() and shot.stat().st_size > 20_000  # a rendered page, not blank
+
+
+# Sets the title to "UNSETTLED <marked cells> <hatched?>" once the page has loaded.
+UNSETTLED_PROBE = (
+    "<script>window.addEventListener('load',()=>{const u=[...document.querySelectorAll("
+    "'td.unsettled')];document.title='UNSETTLED '+u.length+' '+(u.length>0&&"
+    "getComputedStyle(u[0]).backgroundImage.includes('repeating-linear-gradient'));});"
+    "</script>"
+)
+
+
+def test_report_marks_cells_whose_sign_is_not_settled(tmp_path):
+    """Four seeds: b helps a by +10% in every seed (settled); the other cells move by
+    seed noise around 0 (not settled). The page hatches exactly the unsettled cells and
+    states the study's reliability."""
+    from taskaffinity.types import ScoreTable
+
+    tasks = ("a", "b", "c")
+    groups = (("a",), ("b",), ("c",), ("a", "b"), ("a", "c"), ("b", "c"))
+    rng = np.random.default_rng(1)
+    cube = np.full((4, len(groups), 3), np.nan)
+    for s in range(4):
+        single = 0.5 + 0.02 * rng.standard_normal(3)
+        cube[s, 0, 0], cube[s, 1, 1], cube[s, 2, 2] = single
+        noise = 0.03 * rng.standard_normal(4)
+        cube[s, 3, 0], cube[s, 3, 1] = single[0] * 1.10, single[1] + noise[0]
+        cube[s, 4, 0], cube[s, 4, 2] = single[0] + noise[1], single[2] + noise[2]
+        cube[s, 5, 1], cube[s, 5, 2] = single[1] - noise[3], single[2] + noise[3]
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        mean = np.nanmean(cube, 0)
+    table = ScoreTable(tasks, groups, mean, np.ones(6), True, seed_scores=cube)
+    a = analyze(table, seeds=[0, 1, 2, 3])
+    assert a.settled[0, 1] == 1
+    expected = int(np.sum(np.isfinite(a.gain_rate) & (np.nan_to_num(a.settled, nan=1) == 0)))
+    assert 1 <= expected <= 5
+
+    path = write_table_report(a, tmp_path / "report", title="Settled check")
+    page = path.read_text()
+    assert "How far to trust these numbers" in page and "split-half Spearman" in page
+    probe = path.with_name("probe.html")
+    probe.write_text(page.replace("</body>", UNSETTLED_PROBE + "</body>"))
+    dom = _chromium("--virtual-time-budget=10000", "--dump-dom", probe.as_uri())
+    title = re.search(r"<title>(.*?)</title>", dom.stdout)
+    assert title, dom.stderr[-2000:]
+    assert title.group(1) == f"UNSETTLED {expected} true"

@@ -4,6 +4,7 @@ all tasks, baselines, asymmetry, seeds, run costs, failed runs) built from an
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 
 from taskaffinity.analysis import Analysis
@@ -18,6 +19,28 @@ __all__ = ["build_sections"]
 
 def _explain(text: str) -> str:
     return f'<p class="explain">{text}</p>'
+
+
+def _reliability_html(a: Analysis) -> str:
+    """The study's reliability in plain words: split-half agreement, settled cells, the
+    smallest resolvable effect, or that one seed cannot separate effect from noise."""
+    rel = a.reliability
+    if rel is None:
+        return ""
+    facts = []
+    if rel.split_half_spearman is not None:
+        facts.append(
+            f"split-half Spearman {rel.split_half_spearman:.2f} (seeds "
+            + " vs ".join("/".join(str(x) for x in h) for h in rel.halves)
+            + ")"
+        )
+    facts.append(f"{rel.settled} of {rel.cells} cells with a settled sign")
+    if rel.min_resolvable is not None:
+        facts.append(f"smallest resolvable effect about ±{rel.min_resolvable:.1f}%")
+    return (
+        f'<p class="reliability"><b>How far to trust these numbers.</b> '
+        f"{html.escape(rel.statement)} <span>({html.escape('; '.join(facts))})</span></p>"
+    )
 
 
 def _tables_html(*tables: Table) -> str:
@@ -52,13 +75,34 @@ def build_sections(a: Analysis, runs: Sequence[RunResult] | None = None) -> list
     sections = [
         ReportSection(
             "Gain rates",
-            _explain(
+            _reliability_html(a)
+            + _explain(
                 f"{a.positive} of {a.total} measured pairs have a positive gain rate "
                 "(the auxiliary task improved the target)."
+                + (
+                    " Hatched or grey cells: the sign is not settled (the 95% interval "
+                    "includes 0); hover a cell for its interval."
+                    if a.ci_kind is not None
+                    else ""
+                )
             )
             + _tables_html(tabs["gain_rate"]),
             (heat,),
             anchor="gain-rates",
+        ),
+        ReportSection(
+            "Gain rates with intervals",
+            _explain(
+                "Every measured cell with its 95% interval ("
+                + {
+                    "seeds": "Student t over seeds, each seed's pair against the same "
+                    "seed's single run",
+                    "test_bootstrap": "paired bootstrap over the test examples of the one seed",
+                }.get(a.ci_kind or "", "none: one measurement per cell")
+                + ") and whether its sign is settled (+1 helps, -1 hurts, 0 cannot tell)."
+            )
+            + _tables_html(tabs["gain_rate_ci"]),
+            anchor="gain-intervals",
         ),
         ReportSection(
             "Scores",

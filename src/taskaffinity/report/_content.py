@@ -11,7 +11,7 @@ from taskaffinity.analysis import Analysis
 from taskaffinity.report._tables import Table
 from taskaffinity.types import RunResult
 
-__all__ = ["analysis_tables", "run_tables"]
+__all__ = ["analysis_tables", "gain_interval_table", "run_tables"]
 
 CORNER = "target \\ auxiliary"
 
@@ -20,19 +20,85 @@ def _num(x: float) -> float | None:
     return float(x) if np.isfinite(x) else None
 
 
-def _matrix(name: str, title: str, tasks: Sequence[str], m: np.ndarray, signed: bool) -> Table:
-    rows = tuple((t, *(_num(v) for v in m[i])) for i, t in enumerate(tasks))
-    cols = (CORNER, *tasks)
-    return Table(name, title, cols, rows, signed=tuple(tasks) if signed else (), matrix=True)
+def _matrix(
+    name: str,
+    title: str,
+    targets: Sequence[str],
+    sources: Sequence[str],
+    m: np.ndarray,
+    signed: bool,
+    **cells: tuple[tuple[str, ...], ...] | None,
+) -> Table:
+    """Matrix ``m`` of shape ``(len(targets), len(sources))`` (row = target)."""
+    rows = tuple((t, *(_num(v) for v in m[i])) for i, t in enumerate(targets))
+    cols = (CORNER, *sources)
+    signs = tuple(sources) if signed else ()
+    return Table(name, title, cols, rows, signed=signs, matrix=True, **cells)
+
+
+def _gain_cells(a: Analysis) -> dict[str, tuple[tuple[str, ...], ...] | None]:
+    """Per-cell CSS class (``unsettled`` where the interval includes 0) and tooltip (the
+    95% interval) of the gain-rate table; the first column is the row header."""
+    if a.settled is None or a.gain_rate_ci is None:
+        return {"classes": None, "notes": None}
+    kind = "over seeds" if a.ci_kind == "seeds" else "over test examples"
+    classes, notes = [], []
+    for i in range(len(a.tasks)):
+        row_c, row_n = [""], [""]
+        for j in range(len(a.sources)):
+            low, high = a.gain_rate_ci[i, j]
+            sign = a.settled[i, j]
+            measured = np.isfinite(a.gain_rate[i, j])
+            row_c.append("unsettled" if measured and sign == 0 else "")
+            if measured and np.isfinite(low):
+                row_n.append(f"95% interval {kind}: [{low:+.1f}, {high:+.1f}]")
+            elif measured:
+                row_n.append("no interval: one measurement")
+            else:
+                row_n.append("")
+        classes.append(tuple(row_c))
+        notes.append(tuple(row_n))
+    return {"classes": tuple(classes), "notes": tuple(notes)}
+
+
+def gain_interval_table(a: Analysis) -> Table:
+    """One row per measured (target, source) cell: gain rate, its 95% interval (of kind
+    ``a.ci_kind``), the settled sign and the number of seeds paired."""
+    rows = []
+    for i, target in enumerate(a.tasks):
+        for j, source in enumerate(a.sources):
+            if target == source or not np.isfinite(a.gain_rate[i, j]):
+                continue
+            low, high = (np.nan, np.nan) if a.gain_rate_ci is None else a.gain_rate_ci[i, j]
+            sign = None if a.settled is None else a.settled[i, j]
+            seeds = None if a.paired_seeds is None else int(a.paired_seeds[i, j])
+            rows.append(
+                (target, source, _num(a.gain_rate[i, j]), _num(low), _num(high),
+                 None if sign is None or not np.isfinite(sign) else int(sign), seeds)
+            )  # fmt: skip
+    return Table(
+        "gain_rate_ci",
+        "Gain rates with 95% intervals",
+        ("target", "source", "gain_rate", "low", "high", "settled", "seeds"),
+        tuple(rows),
+        signed=("gain_rate", "settled"),
+    )
 
 
 def analysis_tables(a: Analysis) -> dict[str, Table]:
-    """Tables keyed by file stem: scores, gain_rate, stability, partners, categories and,
-    when available, all_tasks, baselines, seeds. Matrix tables use row = target."""
-    t = a.tasks
+    """Tables keyed by file stem: scores, gain_rate (HTML: unsettled cells marked, the
+    interval as tooltip), gain_rate_ci, stability, partners, categories and, when
+    available, all_tasks, baselines, seeds. Matrix tables use row = target, column =
+    source (``a.sources``)."""
+    t, src = a.tasks, a.sources
     out = {
-        "scores": _matrix("scores", "Scores (diagonal = single task)", t, a.gain.values, False),
-        "gain_rate": _matrix("gain_rate", "Gain rate (%)", t, a.gain_rate, True),
+        "scores": _matrix(
+            "scores", "Scores (diagonal = single task)", t, src, a.gain.values, False
+        ),
+        "gain_rate": _matrix(
+            "gain_rate", "Gain rate (%)", t, src, a.gain_rate, True, **_gain_cells(a)
+        ),
+        "gain_rate_ci": gain_interval_table(a),
         "stability": Table(
             "stability",
             "Stability",

@@ -24,7 +24,9 @@ __all__ = [
 class HeatmapData:
     """Gain-rate heatmap: ``values[i, j]`` (percent, row = target ``rows[i]``, column =
     auxiliary ``columns[j]``), ``text`` the annotation of each cell (the diagonal shows the
-    single-task score), ``limit`` the symmetric colour range ``[-limit, limit]``."""
+    single-task score), ``limit`` the symmetric colour range ``[-limit, limit]``;
+    ``unsettled[i, j]`` is True for a measured cell whose 95% interval includes 0 (drawn
+    hatched), None when the analysis has no intervals."""
 
     rows: tuple[str, ...]
     columns: tuple[str, ...]
@@ -32,6 +34,7 @@ class HeatmapData:
     text: tuple[tuple[str, ...], ...]
     limit: float
     title: str
+    unsettled: np.ndarray | None = None
 
 
 def _fmt(x: float | None, spec: str) -> str:
@@ -41,17 +44,28 @@ def _fmt(x: float | None, spec: str) -> str:
 def heatmap_data(analysis: Analysis) -> HeatmapData:
     """Heatmap of ``analysis.gain_rate`` (positive = the auxiliary helped the target)."""
     rate = analysis.gain_rate
-    n = len(analysis.tasks)
+    n_rows, n_cols = rate.shape
     singles = analysis.gain.singles
     text = tuple(
-        tuple(_fmt(singles[i], ".3g") if i == j else _fmt(rate[i, j], "+.1f") for j in range(n))
-        for i in range(n)
+        tuple(
+            _fmt(singles[i], ".3g") if i == j else _fmt(rate[i, j], "+.1f") for j in range(n_cols)
+        )
+        for i in range(n_rows)
     )
     finite = np.abs(rate[np.isfinite(rate)])
     limit = float(finite.max()) if finite.size and finite.max() > 0 else 1.0
     direction = "" if analysis.higher_is_better else " (lower is better: sign flipped)"
+    unsettled = None
+    if analysis.settled is not None and analysis.ci_kind is not None:
+        unsettled = np.isfinite(rate) & (np.nan_to_num(analysis.settled, nan=1.0) == 0)
     return HeatmapData(
-        analysis.tasks, analysis.tasks, rate, text, limit, f"Gain rate (%){direction}"
+        analysis.tasks,
+        analysis.sources,
+        rate,
+        text,
+        limit,
+        f"Gain rate (%){direction}",
+        unsettled,
     )
 
 

@@ -30,7 +30,8 @@ class Table:
 
     ``signed`` columns (by name) get a CSS class ``pos``/``neg`` by sign in HTML. A
     ``matrix`` table's CSV has the square format :func:`~taskaffinity.analysis.read_score_csv`
-    reads (corner cell empty).
+    reads (corner cell empty). ``classes`` and ``notes`` (same shape as ``rows``, ``""``
+    for none) add a CSS class and a tooltip to single HTML cells.
     """
 
     name: str
@@ -39,9 +40,13 @@ class Table:
     rows: tuple[tuple[Any, ...], ...]
     signed: tuple[str, ...] = ()
     matrix: bool = False  # a task-by-task matrix: the CSV's corner cell is left empty
+    classes: tuple[tuple[str, ...], ...] | None = None  # per-cell extra CSS class (HTML)
+    notes: tuple[tuple[str, ...], ...] | None = None  # per-cell tooltip text (HTML)
 
     def to_html(self) -> str:
-        return html_table(self.columns, self.rows, signed=self.signed)
+        return html_table(
+            self.columns, self.rows, signed=self.signed, classes=self.classes, notes=self.notes
+        )
 
     def to_markdown(self) -> str:
         def cell(v: Any) -> str:
@@ -67,25 +72,33 @@ class Table:
 
 
 def html_table(
-    columns: Sequence[str], rows: Sequence[Sequence[Any]], *, signed: Sequence[str] = ()
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    signed: Sequence[str] = (),
+    classes: Sequence[Sequence[str]] | None = None,
+    notes: Sequence[Sequence[str]] | None = None,
 ) -> str:
     """An HTML ``<table>``: header ``columns``, first column as row header, numbers
     right-aligned and formatted by :func:`fmt`; cells of ``signed`` columns (by name)
-    get class ``pos``/``neg`` by sign."""
+    get class ``pos``/``neg`` by sign; ``classes[r][k]`` (optional) adds a class and
+    ``notes[r][k]`` a ``title`` tooltip to cell ``k`` of row ``r``."""
     signed_idx = {k for k, c in enumerate(columns) if c in signed}
     out = ["<table><thead><tr>"]
     out += [f"<th>{html.escape(str(c))}</th>" for c in columns]
     out.append("</tr></thead><tbody>")
-    for row in rows:
+    for r, row in enumerate(rows):
         out.append("<tr>")
         for k, v in enumerate(row):
-            cls = []
+            cls = [classes[r][k]] if classes is not None and classes[r][k] else []
             if isinstance(v, int | float) and not isinstance(v, bool):
                 cls.append("num")
                 if k in signed_idx and math.isfinite(v) and v != 0:
                     cls.append("pos" if v > 0 else "neg")
             tag = "th" if k == 0 else "td"
             attr = f' class="{" ".join(cls)}"' if cls else ""
+            if notes is not None and notes[r][k]:
+                attr += f' title="{html.escape(notes[r][k])}"'
             out.append(f"<{tag}{attr}>{html.escape(fmt(v))}</{tag}>")
         out.append("</tr>")
     out.append("</tbody></table>")

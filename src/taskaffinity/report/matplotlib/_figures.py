@@ -17,38 +17,52 @@ __all__ = ["draw_bars", "draw_heatmap", "draw_stability"]
 def draw_heatmap(data: HeatmapData) -> tuple[bytes, dict[str, str]]:
     """Diverging heatmap (red = hurts, blue = helps) centred at 0 with ``TwoSlopeNorm``;
     each cell annotated; rows = targets, columns = auxiliary tasks; the grey diagonal
-    shows the single-task score."""
+    shows the single-task score; cells whose sign is not settled (95% interval includes
+    0) are hatched and faded."""
     plt = pyplot()
     from matplotlib.colors import TwoSlopeNorm
+    from matplotlib.patches import Rectangle
 
-    labels, families, replaced = label_fonts(data.rows)
-    n = len(labels)
-    size = max(4.0, 0.75 * n + 2.0)
+    rows, families, replaced = label_fonts(data.rows)
+    extra = [c for c in data.columns if c not in data.rows]
+    cols, _, more = label_fonts([*data.rows, *extra])
+    replaced = {**replaced, **more}
+    n_rows, n_cols = data.values.shape
+    cols = cols[:n_cols]
+    size = max(4.0, 0.75 * max(n_rows, n_cols) + 2.0)
     with plt.rc_context({"font.family": list(families)}):
         fig, ax = plt.subplots(figsize=(size + 1.2, size))
         norm = TwoSlopeNorm(vcenter=0.0, vmin=-data.limit, vmax=data.limit)
         masked = np.ma.masked_invalid(data.values)
         cmap = plt.get_cmap("RdBu").with_extremes(bad="#eeeeee")
         im = ax.imshow(masked, cmap=cmap, norm=norm, aspect="equal")
-        for i in range(n):
-            for j in range(n):
+        for i in range(n_rows):
+            for j in range(n_cols):
                 v = data.values[i, j]
-                dark = np.isfinite(v) and abs(v) > 0.6 * data.limit
+                open_sign = data.unsettled is not None and bool(data.unsettled[i, j])
+                if open_sign:
+                    ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, facecolor="white",
+                                           alpha=0.55, hatch="///", edgecolor="#999999",
+                                           linewidth=0))  # fmt: skip
+                dark = np.isfinite(v) and abs(v) > 0.6 * data.limit and not open_sign
                 ax.text(
                     j,
                     i,
                     data.text[i][j],
                     ha="center",
                     va="center",
-                    fontsize=8 if n > 8 else 9,
+                    fontsize=8 if max(n_rows, n_cols) > 8 else 9,
                     color="white" if dark else "black",
                     style="italic" if i == j else "normal",
                 )
-        ax.set_xticks(range(n), labels, rotation=45, ha="right")
-        ax.set_yticks(range(n), labels)
+        ax.set_xticks(range(n_cols), cols, rotation=45, ha="right")
+        ax.set_yticks(range(n_rows), rows)
         ax.set_xlabel("auxiliary (source) task")
         ax.set_ylabel("target task")
-        ax.set_title(data.title)
+        title = data.title
+        if data.unsettled is not None:
+            title += "\nhatched: sign not settled (95% interval includes 0)"
+        ax.set_title(title)
         fig.colorbar(im, ax=ax, fraction=0.046, pad=0.04, label="gain rate (%)")
         return figure_png(fig), replaced
 
