@@ -56,9 +56,19 @@ class PlanConfig:
         kind=list,
         message="must be a list of lists of task names",
     )
+    adaptive: dict[str, Any] | None = option(
+        None,
+        "train further seeds only for runs whose cells are not settled: "
+        "{max_seeds: K, until: settled | grouping}",
+        kind=dict,
+        nullable=True,
+        message="must be a mapping {{max_seeds: K, until: settled | grouping}}",
+    )
 
     def __post_init__(self) -> None:
         check_fields(self, prefix="plan.")
+        if self.adaptive is not None:
+            self.adaptive = _adaptive(self.adaptive)
         for i, group in enumerate(self.groups):
             if not isinstance(group, list) or not group:
                 raise InputError(
@@ -69,6 +79,28 @@ class PlanConfig:
                     raise InputError("task names are strings", field=f"plan.groups[{i}][{j}]")
             if len(set(group)) != len(group):
                 raise InputError(f"group repeats a task: {group}", field=f"plan.groups[{i}]")
+
+
+ADAPTIVE_UNTIL = ("settled", "grouping")
+
+
+def _adaptive(spec: dict[str, Any]) -> dict[str, Any]:
+    """``plan.adaptive`` checked and completed: ``max_seeds`` (int >= 1, required) and
+    ``until`` (``settled``, the default, or ``grouping``)."""
+    unknown = sorted(set(spec) - {"max_seeds", "until"})
+    if unknown:
+        raise InputError(
+            f"unknown option {unknown[0]!r}; known: max_seeds, until", field="plan.adaptive"
+        )
+    k = spec.get("max_seeds")
+    if isinstance(k, bool) or not isinstance(k, int) or k < 1:
+        raise InputError(f"must be an integer >= 1, got {k!r}", field="plan.adaptive.max_seeds")
+    until = spec.get("until", "settled")
+    if until not in ADAPTIVE_UNTIL:
+        raise InputError(
+            f"must be 'settled' or 'grouping', got {until!r}", field="plan.adaptive.until"
+        )
+    return {"max_seeds": k, "until": until}
 
 
 @dataclass

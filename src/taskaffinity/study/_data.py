@@ -76,7 +76,7 @@ class StudyData:
 
         tasks = self.suite.names
         groups = self._groups()
-        seeds = sorted({r.seed for r in self.complete}, key=self._seed_order)
+        seeds = sorted({r.seed for r in self.complete}, key=self.seed_position)
         cube = np.full((len(seeds), len(groups), len(tasks)), np.nan)
         for r in self.complete:
             g, s = groups.index(tuple(r.tasks)), seeds.index(r.seed)
@@ -97,7 +97,8 @@ class StudyData:
             seed_scores=cube,
         )
 
-    def _seed_order(self, seed: int) -> int:
+    def seed_position(self, seed: int) -> int:
+        """Sort key of ``seed``: its place in the config's seeds, then any other seed."""
         return (
             self.config.seeds.index(seed)
             if seed in self.config.seeds

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections import deque
 from dataclasses import dataclass, field
@@ -14,7 +15,9 @@ from taskaffinity.study._driver import drive, make_executor
 from taskaffinity.study._plan import plan_runs
 from taskaffinity.study._progress import StudyProgress
 from taskaffinity.study._store import ResultStore
-from taskaffinity.types import RunResult
+from taskaffinity.types import RunResult, RunSpec
+
+log = logging.getLogger(__name__)
 
 __all__ = ["STORE_NAME", "StudySummary", "make_backend", "run_study"]
 
@@ -108,6 +111,11 @@ def run_study(
                     make_executor(config, backend, suite, min(n_workers, len(todo))),
                     todo,
                 )
+        if config.plan.adaptive is not None:
+            specs, more, more_skipped = _adaptive_rounds(
+                config, suite, backend, store, specs, n_workers, progress
+            )
+            trained, skipped = trained + more, skipped + more_skipped
         final = store.status_of(s.key for s in specs)
         failures = tuple(r for r in store.results() if r.status == "failed")
     return StudySummary(
@@ -120,3 +128,43 @@ def run_study(
         seconds=time.perf_counter() - start,
         failures=failures,
     )
+
+
+def _adaptive_rounds(
+    config: StudyConfig,
+    suite: Any,
+    backend: Any,
+    store: ResultStore,
+    specs: list[RunSpec],
+    n_workers: int,
+    progress: bool,
+) -> tuple[list[RunSpec], int, int]:
+    """Run ``plan.adaptive``'s rounds (:mod:`taskaffinity.study._adaptive`) after the
+    planned seeds; returns the extended plan, runs trained and runs found stored."""
+    from taskaffinity.study._adaptive import next_round
+
+    trained = skipped = 0
+    max_seeds = int(config.plan.adaptive["max_seeds"])  # type: ignore[index]
+    for _ in range(max_seeds):
+        rnd = next_round(config, suite, backend, store.results())
+        if not rnd.specs:
+            log.info("adaptive seeds: stop (%s)", rnd.reason)
+            break
+        specs = [*specs, *rnd.specs]
+        store.sync_plan(specs)
+        status = store.status_of(s.key for s in rnd.specs)
+        todo = deque(s for s in rnd.specs if status.get(s.key) != "complete")
+        skipped += len(rnd.specs) - len(todo)
+        with StudyProgress(len(rnd.specs), len(rnd.specs) - len(todo), enabled=progress) as bar:
+            bar.log(
+                f"adaptive seeds: {rnd.reason}; seed {rnd.seed}: {len(rnd.specs)} runs "
+                f"({len(todo)} to train)"
+            )
+            if todo:
+                trained += drive(
+                    store,
+                    bar,
+                    make_executor(config, backend, suite, min(n_workers, len(todo))),
+                    todo,
+                )
+    return specs, trained, skipped
