@@ -27,7 +27,7 @@ def test_former_names_warn_and_load_the_same_suite() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)  # warns on its first call only
         old = load_suite("zh-classical")
-    assert old is load_suite("zh_classical") and old.name == "zh-classical"
+    assert old is load_suite("zh_classical") and old.name == "zh_classical"
     assert "zh-classical" not in available()
 
 

@@ -1,4 +1,4 @@
-"""Rebuilding zh-classical from the upstream package reproduces the shipped files exactly.
+"""Rebuilding zh_classical from the upstream package reproduces the shipped files exactly.
 
 Needs the unpacked npm package (``npm pack chinese-poetry@2.0.1``) at
 ``$TASKAFFINITY_ZH_SOURCE`` or ``<repo>/.build_cache/chinese-poetry/package``, and zhconv.

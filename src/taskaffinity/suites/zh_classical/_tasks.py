@@ -1,4 +1,4 @@
-"""The six zh-classical task builders: each turns the upstream records into candidates and
+"""The six zh_classical task builders: each turns the upstream records into candidates and
 assembles them into ``{split: records}`` (tagging: ``punctuation``, ``tonal``;
 classification: ``poet``, ``dynasty``, ``ci_tune``, ``shijing``), keyed in :data:`BUILDERS`."""
 
@@ -7,13 +7,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from taskaffinity.suites.zh_classical import _sources as src
-from taskaffinity.suites.zh_classical._assemble import Candidate, assemble
+from taskaffinity.suites.zh_classical._assemble import Candidate, Quota, assemble
 from taskaffinity.suites.zh_classical._text import MARKS, chunk, clean, clip, is_han, punct_tags
 
 __all__ = [
     "BUILDERS",
+    "DEV",
     "POETS",
     "SEED",
+    "SHIJING_DEV",
+    "SHIJING_TEST",
+    "TEST",
+    "TRAIN",
     "TUNES",
     "ci_tune",
     "dynasty",
@@ -24,12 +29,16 @@ __all__ = [
 ]
 
 SEED = 0
+# Examples per task and split. Train sizes are those of the previous data version (the
+# demo's time budget); dev and test are as large as the source allows up to DEV and TEST
+# (ci_tune: dev/test only as balanced as its rarest tunes allow).
+TRAIN, DEV, TEST = 2400, 500, 1500
+# Shijing has only 305 poems (1,316 stanza pieces), all used: whole poems, stratified by
+# section, go to test and dev until these targets are reached (79 dev and 193 test
+# stanzas), the rest (1,044) to train, close to its former size (1,050).
+SHIJING_DEV, SHIJING_TEST = 76, 178
 POETS = ("白居易", "杜甫", "李白", "元稹", "刘禹锡", "齐己", "贯休", "陆龟蒙")
 TUNES = ("浣溪沙", "水调歌头", "鹧鸪天", "菩萨蛮", "满江红", "西江月", "临江仙", "念奴娇")
-
-
-def _q(train: int, dev: int, test: int) -> dict[str, int]:
-    return {"train": train, "dev": dev, "test": test}
 
 
 def _tagged(group: str, pairs: list[tuple[str, str]], stratum: str = "") -> Candidate:
@@ -53,8 +62,8 @@ def punctuation(source: Path, used: set[str]) -> dict[str, list[dict]]:
             for j, piece in enumerate(chunk(punct_tags(clean("".join(rec["lines"]))))):
                 if len(piece) >= 6:
                     cands.append(_tagged(f"ci:{i}:{j}", piece, "verse"))
-    quota = {"prose": _q(1920, 240, 240), "verse": _q(480, 60, 60)}
-    return assemble(cands, quota, seed=SEED, used=used)
+    quota = Quota(TRAIN, DEV, TEST, weights={"prose": 4, "verse": 1})
+    return assemble(cands, quota, task="punctuation", seed=SEED, used=used)
 
 
 def _tonal_piece(lines: list[str], strains: list[str]) -> list[tuple[str, str]]:
@@ -79,7 +88,7 @@ def tonal(source: Path, used: set[str]) -> dict[str, list[dict]]:
             piece = _tonal_piece(rec["lines"], rec["strains"])
             if sum(t != "O" for _, t in piece) >= 10:
                 cands.append(_tagged(f"tang:{rec['id']}", piece))
-    return assemble(cands, {"": _q(2400, 300, 300)}, seed=SEED, used=used)
+    return assemble(cands, Quota(TRAIN, DEV, TEST), task="tonal", seed=SEED, used=used)
 
 
 def poet(source: Path, used: set[str]) -> dict[str, list[dict]]:
@@ -89,7 +98,7 @@ def poet(source: Path, used: set[str]) -> dict[str, list[dict]]:
         for r in src.tang_shi(source)
         if r["author"] in POETS and len(_poem(r)) >= 5
     ]
-    return assemble(cands, {p: _q(300, 38, 38) for p in POETS}, seed=SEED, used=used)
+    return assemble(cands, Quota(TRAIN, DEV, TEST), task="poet", seed=SEED, used=used)
 
 
 def dynasty(source: Path, used: set[str]) -> dict[str, list[dict]]:
@@ -102,17 +111,20 @@ def dynasty(source: Path, used: set[str]) -> dict[str, list[dict]]:
     for i, r in enumerate(src.song_shi(source)):
         if len(_poem(r)) >= 5:
             cands.append(Candidate(f"song:{i}", {"text": _poem(r), "label": "宋"}, "宋"))
-    return assemble(cands, {d: _q(1200, 150, 150) for d in ("唐", "宋")}, seed=SEED, used=used)
+    return assemble(cands, Quota(TRAIN, DEV, TEST), task="dynasty", seed=SEED, used=used)
 
 
 def ci_tune(source: Path, used: set[str]) -> dict[str, list[dict]]:
-    """Tune (词牌) of a Song ci among eight frequent tunes; the title is never shown."""
+    """Tune (词牌) of a Song ci among eight frequent tunes; the title is never shown.
+
+    Train is balanced (300 per tune); dev and test take the rest of the eight tunes' ci,
+    as balanced as the rarest tunes allow (念奴娇 has 432 ci in all)."""
     cands = [
         Candidate(f"ci:{i}", {"text": _poem(r), "label": r["tune"]}, r["tune"])
         for i, r in enumerate(src.ci(source))
         if r["tune"] in TUNES and len(_poem(r)) >= 5
     ]
-    return assemble(cands, {t: _q(300, 36, 36) for t in TUNES}, seed=SEED, used=used)
+    return assemble(cands, Quota(TRAIN, DEV, TEST), task="ci_tune", seed=SEED, used=used)
 
 
 def shijing(source: Path, used: set[str]) -> dict[str, list[dict]]:
@@ -124,7 +136,8 @@ def shijing(source: Path, used: set[str]) -> dict[str, list[dict]]:
             for piece in chunk(punct_tags(stanza)):
                 text = "".join(c + ("" if t == "O" else t) for c, t in piece)
                 cands.append(Candidate(f"shijing:{i}", {"text": text, "label": label}, label))
-    return assemble(cands, None, seed=SEED, used=used)
+    quota = Quota(None, SHIJING_DEV, SHIJING_TEST, weights="proportional")
+    return assemble(cands, quota, task="shijing", seed=SEED, used=used)
 
 
 BUILDERS = {

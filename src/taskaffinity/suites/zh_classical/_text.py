@@ -1,4 +1,4 @@
-"""Text helpers for building the zh-classical suite: punctuation tagging, chunking, clipping."""
+"""Text helpers for building the zh_classical suite: punctuation tagging, chunking, clipping."""
 
 from __future__ import annotations
 

