@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
@@ -107,13 +107,16 @@ def validated_tasks(
 
 class FittedTrainer(Protocol):
     """What a backend reads from a trained trainer: its cost counters, per-task scores
-    from the best dev checkpoints, and gold-label log-probabilities."""
+    from the best dev checkpoints with the test predictions behind them, and gold-label
+    log-probabilities."""
 
     steps: int
     examples: int
+    test_predictions: Mapping[str, tuple[Any, ...]]
 
     def final_metrics(self) -> dict[str, dict[str, float]]:
-        """Per task: test metrics and ``dev_`` metrics of its best dev checkpoint."""
+        """Per task: test metrics and ``dev_`` metrics of its best dev checkpoint; fills
+        ``test_predictions`` (task -> one prediction per test example, in test order)."""
         ...
 
     def use_best(self, name: str) -> None:
@@ -181,7 +184,11 @@ class Backend:
             metrics = trainer.final_metrics()
         scores = {t.name: metrics[t.name][t.metric] for t in tasks}
         cost = Cost(time.perf_counter() - start, trainer.steps, trainer.examples)
-        return RunResult(spec.key, spec.tasks, spec.seed, scores, metrics, cost)
+        # a trainer from outside this package may keep no predictions
+        predictions = dict(getattr(trainer, "test_predictions", {}))
+        return RunResult(
+            spec.key, spec.tasks, spec.seed, scores, metrics, cost, predictions=predictions
+        )
 
     def gold_log_probs(
         self,

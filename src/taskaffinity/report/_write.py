@@ -96,7 +96,10 @@ def write_study_report(
     into ``out_dir``: the table report plus run costs and failed runs; returns the
     ``report.html`` path."""
     analysis = analyze(
-        study.score_table(), categories=study.categories(), baselines=study.baselines()
+        study.score_table(),
+        categories=study.categories(),
+        baselines=study.baselines(),
+        seeds=study.seeds,
     )
     runs = list(study.results)
     suite = getattr(study.suite, "name", "")

@@ -3,13 +3,14 @@ reading a stored study back.
 
 ``run_study(config, out_dir)`` trains every planned run not yet stored complete;
 ``open_study(out_dir)`` returns the stored runs as :class:`StudyData` (``score_table()``,
-``baselines()``, ``categories()``).
+``bootstrap_scores(seed)``, ``baselines()``, ``categories()``).
 """
 
+from taskaffinity.study._bootstrap import resampled_scores
 from taskaffinity.study._data import StudyData, open_study, study_status
 from taskaffinity.study._executors import PoolExecutor, SequentialExecutor, failed_result, safe_run
 from taskaffinity.study._plan import plan_groups, plan_runs
-from taskaffinity.study._store import ResultStore
+from taskaffinity.study._store import ResultStore, decode_predictions, encode_predictions
 from taskaffinity.study._study import STORE_NAME, StudySummary, make_backend, run_study
 
 __all__ = [
@@ -19,11 +20,14 @@ __all__ = [
     "SequentialExecutor",
     "StudyData",
     "StudySummary",
+    "decode_predictions",
+    "encode_predictions",
     "failed_result",
     "make_backend",
     "open_study",
     "plan_groups",
     "plan_runs",
+    "resampled_scores",
     "run_study",
     "safe_run",
     "study_status",

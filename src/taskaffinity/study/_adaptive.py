@@ -56,8 +56,7 @@ def _analysis(config: StudyConfig, results: list[RunResult], seeds: set[int] | N
     kept = [r for r in results if r.ok and (seeds is None or r.seed in seeds)]
     study = StudyData(Path("."), config, kept)
     table = study.score_table()
-    seen = sorted({r.seed for r in kept}, key=study.seed_position)
-    return table, analyze(table, seeds=seen)
+    return table, analyze(table, seeds=study.seeds)
 
 
 def _grouping(table: Any) -> tuple[tuple[str, ...], ...] | None:

@@ -12,6 +12,7 @@ import numpy as np
 
 from taskaffinity.config import StudyConfig, load_config
 from taskaffinity.errors import InputError
+from taskaffinity.study._bootstrap import resampled_scores
 from taskaffinity.study._store import ResultStore
 from taskaffinity.study._study import CONFIG_NAME, STORE_NAME
 from taskaffinity.types import Cost, RunResult, ScoreTable
@@ -71,12 +72,15 @@ class StudyData:
         """Complete runs as a ScoreTable: tasks in suite order, one row per distinct trained
         group (plan order), ``scores`` the mean over seeds, ``seed_scores`` of shape
         ``(n_seeds, n_groups, n_tasks)`` (seeds in config order, NaN where missing),
-        ``costs`` 1.0 per network (wall seconds: :meth:`group_seconds`)."""
+        ``costs`` 1.0 per network (wall seconds: :meth:`group_seconds`). With exactly one
+        seed and stored test predictions for every complete run, ``bootstrap_scores`` is
+        :meth:`bootstrap_scores` of that seed (shape ``(200, n_groups, n_tasks)``), else
+        None."""
         from taskaffinity.metrics import higher_is_better
 
         tasks = self.suite.names
         groups = self._groups()
-        seeds = sorted({r.seed for r in self.complete}, key=self.seed_position)
+        seeds = self.seeds
         cube = np.full((len(seeds), len(groups), len(tasks)), np.nan)
         for r in self.complete:
             g, s = groups.index(tuple(r.tasks)), seeds.index(r.seed)
@@ -88,6 +92,7 @@ class StudyData:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns
             mean = np.nanmean(cube, axis=0) if seeds else np.empty((0, len(tasks)))
+        boot = self.bootstrap_scores(seeds[0]) if len(seeds) == 1 and self.has_predictions else None
         return ScoreTable(
             tasks=tasks,
             groups=tuple(groups),
@@ -95,7 +100,61 @@ class StudyData:
             costs=np.ones(len(groups)),
             higher_is_better=directions.pop() if directions else True,
             seed_scores=cube,
+            bootstrap_scores=boot,
         )
+
+    @property
+    def has_predictions(self) -> bool:
+        """Whether every complete run has stored test predictions for each of its tasks
+        (runs stored before predictions were kept have none)."""
+        return all(set(r.predictions) >= set(r.tasks) for r in self.complete)
+
+    def bootstrap_scores(self, seed: int, n_resamples: int = 200, rng_seed: int = 0) -> np.ndarray:
+        """Shape ``(n_resamples, n_groups, n_tasks)``, groups and tasks in the order of
+        :meth:`score_table`: ``[b, g, t]`` is task ``t``'s main metric
+        (``taskaffinity.metrics.evaluate(task, gold, pred)[task.metric]``) in the run of
+        group ``g`` under ``seed``, on bootstrap resample ``b`` of ``t``'s test set, from
+        the run's stored test predictions. NaN where ``t`` is not in ``g`` or ``g`` has no
+        complete run under ``seed``.
+
+        Paired: resample ``b`` of a task draws the same test examples in every group (the
+        indices of each task come from ``numpy.random.default_rng(rng_seed)``, tasks in
+        order, one ``(n_resamples, n_test)`` draw each), so differences between groups
+        resample the same examples. Raises ValueError when a run of ``seed`` has no stored
+        predictions for one of its tasks, or predictions of the wrong length.
+        """
+        if not isinstance(n_resamples, int) or n_resamples < 1:
+            raise ValueError(f"n_resamples must be a positive int, not {n_resamples!r}")
+        tasks = self.suite.names
+        groups = self._groups()
+        runs = {tuple(r.tasks): r for r in self.complete if r.seed == seed}
+        rng = np.random.default_rng(rng_seed)
+        out = np.full((n_resamples, len(groups), len(tasks)), np.nan)
+        for t, name in enumerate(tasks):
+            task = self.suite.task(name)
+            test = task.split("test")
+            n = len(test)
+            idx = rng.integers(0, n, size=(n_resamples, n)) if n else np.zeros((n_resamples, 0))
+            gold = [list(ex.tags) if task.kind == "tagging" else ex.label for ex in test]
+            for g, group in enumerate(groups):
+                run = runs.get(group)
+                if run is None or name not in group:
+                    continue
+                pred = run.predictions.get(name)
+                if pred is None:
+                    raise ValueError(f"run {run!r} has no stored test predictions for {name!r}")
+                if len(pred) != n:
+                    raise ValueError(
+                        f"run {run!r}: {len(pred)} test predictions for {name!r}, {n} examples"
+                    )
+                out[:, g, t] = resampled_scores(task, gold, pred, idx.astype(np.int64))
+        return out
+
+    @property
+    def seeds(self) -> list[int]:
+        """Seeds of the complete runs, in the order of ``score_table().seed_scores``' first
+        axis (config order, then any other seed)."""
+        return sorted({r.seed for r in self.complete}, key=self.seed_position)
 
     def seed_position(self, seed: int) -> int:
         """Sort key of ``seed``: its place in the config's seeds, then any other seed."""

@@ -4,11 +4,18 @@ Table ``runs`` holds one row per run, keyed by :attr:`RunSpec.key`, with the spe
 result as JSON, its status (``pending``, ``complete``, ``failed``), the last error, the
 number of attempts and timestamps; ``position`` is the run's place in the current plan
 (NULL for runs of an earlier plan, which are kept, never deleted). Table ``attempts``
-keeps the history of every finished attempt, errors included.
+keeps the history of every finished attempt, errors included. Table ``predictions`` holds
+each run's test predictions, one row per (run key, task), compactly
+(:func:`encode_predictions`): ``labels`` the zlib-compressed JSON list of the distinct
+predicted values (sorted), ``codes`` every prediction as its index into that list
+(zlib-compressed little-endian unsigned integers, tagging: the tags of every example one
+after the other) and, for tagging, ``lengths`` the number of tags of each example (same
+encoding; NULL otherwise). A row decodes without the suite. Stores made before this table
+existed gain it when opened; their runs load with empty predictions.
 
 Every write is one transaction, so a process killed at any moment (``kill -9``) leaves each
-run either fully stored or not stored at all. A run stored ``complete`` is never
-overwritten; ``failed`` runs are tried again by the next invocation.
+run either fully stored, predictions included, or not stored at all. A run stored
+``complete`` is never overwritten; ``failed`` runs are tried again by the next invocation.
 
 Runs are stored as JSON records (:func:`spec_to_dict`, :func:`result_to_dict` and their
 inverses) in the ``spec`` and ``result`` columns.
@@ -19,13 +26,24 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Iterable
+import zlib
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from taskaffinity.types import Cost, RunResult, RunSpec
 
-__all__ = ["ResultStore", "result_from_dict", "result_to_dict", "spec_from_dict", "spec_to_dict"]
+__all__ = [
+    "ResultStore",
+    "decode_predictions",
+    "encode_predictions",
+    "result_from_dict",
+    "result_to_dict",
+    "spec_from_dict",
+    "spec_to_dict",
+]
 
 
 _SCHEMA = """
@@ -51,6 +69,14 @@ CREATE TABLE IF NOT EXISTS attempts (
     started REAL,
     finished REAL NOT NULL
 );
+CREATE TABLE IF NOT EXISTS predictions (
+    key TEXT NOT NULL,
+    task TEXT NOT NULL,
+    labels BLOB NOT NULL,
+    codes BLOB NOT NULL,
+    lengths BLOB,
+    PRIMARY KEY (key, task)
+);
 """
 
 
@@ -75,6 +101,48 @@ def write(db: sqlite3.Connection, statements: Iterable[tuple[str, tuple[Any, ...
         cur.execute("ROLLBACK")
         raise
     cur.execute("COMMIT")
+
+
+def _pack(values: np.ndarray) -> bytes:
+    """zlib-compressed ``values`` (non-negative ints) in the smallest little-endian unsigned
+    dtype that holds them, its byte size as the first byte."""
+    top = int(values.max()) if values.size else 0
+    dtype = next(d for d in ("<u1", "<u2", "<u4", "<u8") if top <= np.iinfo(d).max)
+    raw = np.asarray(values, dtype=dtype).tobytes()
+    return zlib.compress(bytes([np.dtype(dtype).itemsize]) + raw, 9)
+
+
+def _unpack(blob: bytes) -> np.ndarray:
+    raw = zlib.decompress(blob)
+    return np.frombuffer(raw[1:], dtype=f"<u{raw[0]}").astype(np.int64)
+
+
+def encode_predictions(values: Sequence[Any]) -> tuple[bytes, bytes, bytes | None]:
+    """``(labels, codes, lengths)`` blobs of one task's predictions (one per example: a
+    label or text string, or a sequence of tags for tagging); ``lengths`` is None unless the
+    predictions are tag sequences. See the module docstring for the encoding."""
+    nested = bool(values) and isinstance(values[0], list | tuple)
+    flat = [v for seq in values for v in seq] if nested else list(values)
+    labels = sorted(set(flat))
+    index = {v: i for i, v in enumerate(labels)}
+    codes = np.array([index[v] for v in flat], dtype=np.int64)
+    lengths = _pack(np.array([len(seq) for seq in values], dtype=np.int64)) if nested else None
+    text = json.dumps(labels, ensure_ascii=False, separators=(",", ":"))
+    return zlib.compress(text.encode(), 9), _pack(codes), lengths
+
+
+def decode_predictions(labels: bytes, codes: bytes, lengths: bytes | None) -> tuple[Any, ...]:
+    """The predictions :func:`encode_predictions` encoded: a tuple with one entry per
+    example (tagging: a tuple of tags)."""
+    table = json.loads(zlib.decompress(labels).decode())
+    flat = [table[i] for i in _unpack(codes).tolist()]
+    if lengths is None:
+        return tuple(flat)
+    out, start = [], 0
+    for n in _unpack(lengths).tolist():
+        out.append(tuple(flat[start : start + n]))
+        start += n
+    return tuple(out)
 
 
 def spec_to_dict(spec: RunSpec) -> dict[str, Any]:
@@ -104,7 +172,11 @@ def result_to_dict(r: RunResult) -> dict[str, Any]:
     }
 
 
-def result_from_dict(d: dict[str, Any]) -> RunResult:
+def result_from_dict(
+    d: dict[str, Any], predictions: Mapping[str, tuple[Any, ...]] | None = None
+) -> RunResult:
+    """The RunResult of a :func:`result_to_dict` record, with ``predictions`` (stored apart:
+    they are not part of the record)."""
     return RunResult(
         key=d["key"],
         tasks=tuple(d["tasks"]),
@@ -114,6 +186,7 @@ def result_from_dict(d: dict[str, Any]) -> RunResult:
         cost=Cost(**d["cost"]),
         status=d["status"],
         error=d["error"],
+        predictions=dict(predictions or {}),
     )
 
 
@@ -165,16 +238,28 @@ class ResultStore:
         write(self._db, [(sql, (time.time(), key))])
 
     def record(self, result: RunResult) -> None:
-        """Store a finished run and its attempt, in one transaction. Never overwrites a
-        complete run (so a run is stored complete at most once)."""
+        """Store a finished run, its predictions and its attempt, in one transaction. Never
+        overwrites a complete run or its predictions (so a run is stored complete at most
+        once)."""
         now = time.time()
         row = self._db.execute(
             "SELECT attempts, started FROM runs WHERE key = ?", (result.key,)
         ).fetchone()
         attempt, started = (row["attempts"], row["started"]) if row else (0, None)
+        # before the run's row turns complete: only predictions of a run still open are kept
+        stmts = [
+            (
+                "INSERT OR REPLACE INTO predictions (key, task, labels, codes, lengths) "
+                "SELECT ?, ?, ?, ?, ? WHERE EXISTS "
+                "(SELECT 1 FROM runs WHERE key = ? AND status != 'complete')",
+                (result.key, task, *encode_predictions(values), result.key),
+            )
+            for task, values in result.predictions.items()
+        ]
         write(
             self._db,
             [
+                *stmts,
                 (
                     "UPDATE runs SET status = ?, result = ?, error = ?, finished = ? "
                     "WHERE key = ? AND status != 'complete'",
@@ -223,8 +308,22 @@ class ResultStore:
         return [spec_from_dict(json.loads(r["spec"])) for r in self.rows()]
 
     def results(self) -> list[RunResult]:
-        """Finished (complete or failed) runs of the current plan, in plan order."""
-        return [result_from_dict(json.loads(r["result"])) for r in self.rows() if r["result"]]
+        """Finished (complete or failed) runs of the current plan, in plan order, with their
+        stored predictions (empty for runs stored without them)."""
+        return [
+            result_from_dict(json.loads(r["result"]), self.predictions(r["key"]))
+            for r in self.rows()
+            if r["result"]
+        ]
+
+    def predictions(self, key: str) -> dict[str, tuple[Any, ...]]:
+        """Task -> stored test predictions of run ``key`` (one per test example, in test
+        order; tagging: a tuple of tags each), tasks sorted; empty when none are stored."""
+        rows = self._db.execute(
+            "SELECT task, labels, codes, lengths FROM predictions WHERE key = ? ORDER BY task",
+            (key,),
+        )
+        return {r["task"]: decode_predictions(r["labels"], r["codes"], r["lengths"]) for r in rows}
 
     def attempts(self, key: str | None = None) -> list[dict[str, Any]]:
         """History of finished attempts (all runs, or run ``key``), oldest first."""

@@ -82,7 +82,11 @@ class RunResult:
     """The outcome of one run.
 
     ``metrics[task]`` holds every metric computed on the test split (and ``dev_`` prefixed
-    ones on dev); ``scores[task]`` is the task's main test score.
+    ones on dev); ``scores[task]`` is the task's main test score. ``predictions[task]`` is
+    the task's predictions on the test split, one per test example in test order, from the
+    checkpoint that gave ``scores[task]``: a label string (classification), a tuple of tags
+    (tagging) or a text (generation); empty for backends that do not report them and for
+    runs stored before predictions were kept. Predictions take no part in equality.
     """
 
     key: str
@@ -93,6 +97,9 @@ class RunResult:
     cost: Cost = field(default_factory=Cost)
     status: Literal["complete", "failed"] = "complete"
     error: str = ""
+    predictions: Mapping[str, tuple[Any, ...]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     @property
     def ok(self) -> bool:

@@ -4,12 +4,15 @@ Checkpoint selection is per task: :meth:`CheckpointSelection.evaluate_dev` keeps
 task, the trained weights from the evaluation where the task's dev main score was best
 (what a checkpoint holds is the trainer's: body and that task's head, or only the LoRA
 adapter); :meth:`CheckpointSelection.final_metrics` scores every task's test split from its
-own best checkpoint.
+own best checkpoint and keeps those test predictions in
+:attr:`CheckpointSelection.test_predictions`.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from taskaffinity.metrics import evaluate
@@ -39,9 +42,14 @@ class CheckpointSelection(Generic[S]):
 
     Subclasses set ``states`` (task name -> :class:`TaskCheckpoint`, sorted by name) and
     implement ``predict``, ``snapshot``, ``restore`` and ``set_training``.
+
+    ``test_predictions`` (task name -> one prediction per test example, in test order:
+    label string, tuple of tags or text) is filled by :meth:`final_metrics`, from the
+    checkpoint its test metrics come from; empty before.
     """
 
     states: dict[str, S]
+    test_predictions: Mapping[str, tuple[Any, ...]] = MappingProxyType({})
 
     def predict(self, name: str, split: str) -> list[Any]:
         """Predictions for task ``name``'s ``split``, one per example (label, tags or text)."""
@@ -71,10 +79,15 @@ class CheckpointSelection(Generic[S]):
 
     def score(self, name: str, split: str) -> dict[str, float]:
         """Every metric of task ``name``'s kind on ``split`` with the current weights."""
+        return self.score_predictions(name, split, self.predict(name, split))
+
+    def score_predictions(self, name: str, split: str, pred: list[Any]) -> dict[str, float]:
+        """Every metric of task ``name``'s kind for predictions ``pred`` of ``split`` (one
+        per example, in split order)."""
         task = self.states[name].task
         examples = task.split(split)
         gold = [list(ex.tags) if task.kind == "tagging" else ex.label for ex in examples]
-        return evaluate(task, gold, self.predict(name, split))
+        return evaluate(task, gold, pred)
 
     def use_best(self, name: str) -> None:
         """Load task ``name``'s best dev checkpoint."""
@@ -83,11 +96,18 @@ class CheckpointSelection(Generic[S]):
             self.restore(name, state.best_state)
 
     def final_metrics(self) -> dict[str, dict[str, float]]:
-        """Per task: test metrics and ``dev_`` metrics from its best dev checkpoint."""
+        """Per task: test metrics and ``dev_`` metrics from its best dev checkpoint. Keeps
+        each task's test predictions in :attr:`test_predictions` (tagging: one tuple of
+        tags per example)."""
         out: dict[str, dict[str, float]] = {}
+        predictions: dict[str, tuple[Any, ...]] = {}
         for name in self.states:
             self.use_best(name)
-            test = self.score(name, "test")
+            pred = self.predict(name, "test")
+            test = self.score_predictions(name, "test", pred)
+            tagging = self.states[name].task.kind == "tagging"
+            predictions[name] = tuple(tuple(p) if tagging else p for p in pred)
             dev = self.score(name, "dev")
             out[name] = {**test, **{f"dev_{k}": v for k, v in dev.items()}}
+        self.test_predictions = predictions
         return out
