@@ -133,6 +133,7 @@ def test_study_report_with_costs_and_failures(tmp_path):
     study = SimpleNamespace(
         suite=SimpleNamespace(name="toy"), results=runs, score_table=lambda: table,
         baselines=lambda: {"a": 0.3, "b": 0.2}, categories=lambda: {"a": "x", "b": "y"},
+        seeds=None,
     )  # fmt: skip
     path = write_study_report(study, tmp_path)
     page = path.read_text()
