@@ -8,7 +8,8 @@
   an unknown task is an :class:`~taskaffinity.errors.InputError`, raised before training;
 * ``run(spec, suite)`` returns a :class:`~taskaffinity.types.RunResult` for that key with a
   finite main score for every task of the run, that score among the task's metrics, and
-  a recorded cost;
+  a recorded cost; test predictions, when the backend keeps them (needed for one-seed
+  intervals), one per test example of each task;
 * ``run`` is a pure function of its inputs: a second run gives the same scores, and the
   backend pickles (for a process pool or a Ray task) into one that names and scores the
   run the same way.
@@ -69,6 +70,10 @@ def check_backend(
             f"{label}: main score of {name} is not its {metric!r} metric"
         )
     assert result.cost.steps > 0 and result.cost.seconds >= 0, f"{label}: cost {result.cost}"
+    for name, pred in result.predictions.items():
+        assert name in names, f"{label}: predictions for {name!r}, not a task of the run"
+        n_test = len(suite.task(name).test)
+        assert len(pred) == n_test, f"{label}: {len(pred)} test predictions of {name}, {n_test}"
 
     again = backend.run(spec, suite)
     assert again.scores == result.scores, f"{label}: a second run gives other scores"

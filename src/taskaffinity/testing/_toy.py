@@ -84,7 +84,8 @@ class ToyBackend:
         return RunSpec(tuple(tasks), self.name, {"dim": self.dim}, seed, suite.fingerprint)
 
     def run(self, spec: RunSpec, suite: TaskSuite) -> RunResult:
-        """Score every task of ``spec`` by accuracy on its test split."""
+        """Score every task of ``spec`` by accuracy on its test split (its test predictions
+        kept in the result)."""
         start = time.perf_counter()
         if set(spec.tasks) & set(self.fail_on):
             raise RuntimeError(f"toy failure in {spec.tasks}")
@@ -104,7 +105,7 @@ class ToyBackend:
                         counts[i, index[c]] += 1
             return counts @ proj
 
-        scores, metrics, n = {}, {}, 0
+        scores, metrics, predictions, n = {}, {}, {}, 0
         for t in tasks:
             x, labels = embed(t.train), np.array([ex.label for ex in t.train])
             cents = np.stack([x[labels == lab].mean(0) for lab in t.labels])
@@ -112,9 +113,12 @@ class ToyBackend:
             pred = np.array(t.labels)[d.argmin(1)]
             acc = float(np.mean(pred == np.array([ex.label for ex in t.test])))
             scores[t.name], metrics[t.name] = acc, {"accuracy": acc}
+            predictions[t.name] = tuple(str(p) for p in pred)
             n += len(t.train)
         cost = Cost(seconds=time.perf_counter() - start, steps=1, examples=n)
-        return RunResult(spec.key, spec.tasks, spec.seed, scores, metrics, cost)
+        return RunResult(
+            spec.key, spec.tasks, spec.seed, scores, metrics, cost, predictions=predictions
+        )
 
 
 def write_toy_config(path: Path, **extra: str) -> Path:
