@@ -18,11 +18,15 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from taskaffinity._registry import Registry
 from taskaffinity.affinity._budget import Budget, cost_fraction
 from taskaffinity.types import AffinityMatrix, Cost
+
+if TYPE_CHECKING:
+    from taskaffinity.backends import Backend
+    from taskaffinity.tasks import TaskSuite
 
 __all__ = ["ESTIMATORS", "Estimator", "available", "get_estimator", "register_estimator"]
 
@@ -37,7 +41,9 @@ class Estimator:
         sig = inspect.signature(type(self).__init__)
         return {p: getattr(self, p) for p in sig.parameters if p != "self"}
 
-    def estimate(self, suite: Any, backend: Any, budget: Budget | None = None) -> AffinityMatrix:
+    def estimate(
+        self, suite: TaskSuite, backend: Backend, budget: Budget | None = None
+    ) -> AffinityMatrix:
         raise NotImplementedError
 
     def _matrix(self, tasks: tuple[str, ...], values: Any, cost: Cost, budget: Budget) -> Any:

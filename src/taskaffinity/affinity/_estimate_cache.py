@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -19,10 +19,14 @@ from taskaffinity.affinity._base import get_estimator
 from taskaffinity.affinity._budget import Budget, cost_fraction
 from taskaffinity.types import AffinityMatrix, Cost
 
+if TYPE_CHECKING:
+    from taskaffinity.backends import Backend
+    from taskaffinity.tasks import TaskSuite
+
 __all__ = ["load_affinity", "run_estimator"]
 
 
-def _key(method: str, params: dict, backend: Any, suite: Any, budget: Budget) -> str:
+def _key(method: str, params: dict, backend: Backend, suite: TaskSuite, budget: Budget) -> str:
     cfg = backend.config.to_dict() if hasattr(backend.config, "to_dict") else backend.config
     payload = json.dumps(
         [method, params, getattr(backend, "name", ""), cfg, suite.fingerprint,
@@ -48,8 +52,8 @@ def load_affinity(data: dict[str, Any]) -> AffinityMatrix:
 
 def run_estimator(
     method: str,
-    suite: Any,
-    backend: Any,
+    suite: TaskSuite,
+    backend: Backend,
     budget: Budget,
     *,
     cache_dir: Path | None = None,

@@ -12,7 +12,7 @@ equivalents).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -20,6 +20,10 @@ from taskaffinity.affinity._base import Estimator, register_estimator
 from taskaffinity.affinity._budget import Budget
 from taskaffinity.affinity._probe import run_probe
 from taskaffinity.types import AffinityMatrix
+
+if TYPE_CHECKING:
+    from taskaffinity.backends import Backend
+    from taskaffinity.tasks import TaskSuite
 
 __all__ = ["GradientCosine", "gradient_cosines"]
 
@@ -65,7 +69,9 @@ class GradientCosine(Estimator):
     def __init__(self, *, every: int = 10) -> None:
         self.every = every
 
-    def estimate(self, suite: Any, backend: Any, budget: Budget | None = None) -> AffinityMatrix:
+    def estimate(
+        self, suite: TaskSuite, backend: Backend, budget: Budget | None = None
+    ) -> AffinityMatrix:
         """``values[i, j]`` = mean ``cos(grad L_i, grad L_j)`` over probed steps, symmetric,
         in ``suite.names`` order, diagonal NaN."""
         budget = budget or Budget()

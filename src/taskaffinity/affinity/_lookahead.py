@@ -27,7 +27,7 @@ training-step equivalents).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -36,6 +36,10 @@ from taskaffinity.affinity._budget import Budget
 from taskaffinity.affinity._probe import run_probe
 from taskaffinity.errors import InputError
 from taskaffinity.types import AffinityMatrix
+
+if TYPE_CHECKING:
+    from taskaffinity.backends import Backend
+    from taskaffinity.tasks import TaskSuite
 
 __all__ = ["LookaheadAffinity", "lookahead_step"]
 
@@ -99,7 +103,9 @@ class LookaheadAffinity(Estimator):
         self.lookahead_lr = lookahead_lr
         self.step = step
 
-    def estimate(self, suite: Any, backend: Any, budget: Budget | None = None) -> AffinityMatrix:
+    def estimate(
+        self, suite: TaskSuite, backend: Backend, budget: Budget | None = None
+    ) -> AffinityMatrix:
         """``values[j, i]`` = mean ``Z[i -> j]`` (row = target ``j``, column = source ``i``),
         in ``suite.names`` order, diagonal NaN (self-affinity is measured but not kept)."""
         budget = budget or Budget()

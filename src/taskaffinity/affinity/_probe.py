@@ -11,17 +11,21 @@ from __future__ import annotations
 import copy
 import dataclasses
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from taskaffinity.affinity._budget import BudgetExceeded
 from taskaffinity.types import Cost
 
+if TYPE_CHECKING:
+    from taskaffinity.backends import Backend
+    from taskaffinity.tasks import TaskSuite
+
 __all__ = ["MatrixProbe", "run_probe", "with_max_steps"]
 
 
-def with_max_steps(backend: Any, max_steps: int | None) -> Any:
+def with_max_steps(backend: Backend, max_steps: int | None) -> Any:
     """A copy of ``backend`` whose training stops after ``max_steps`` optimizer steps
     (``min(max_steps, its own cap)``); ``backend`` itself when ``max_steps`` is None."""
     if max_steps is None:
@@ -66,8 +70,8 @@ class MatrixProbe:
 
 
 def run_probe(
-    suite: Any,
-    backend: Any,
+    suite: TaskSuite,
+    backend: Backend,
     seed: int,
     every: int,
     max_steps: int | None,

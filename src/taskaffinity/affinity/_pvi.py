@@ -31,7 +31,7 @@ documented similarity of the tasks' PVI distributions, symmetric:
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -41,6 +41,10 @@ from taskaffinity.affinity._pvi_compute import PVIResult, compute_pvi
 from taskaffinity.affinity._pvi_significance import two_sample
 from taskaffinity.errors import InputError
 from taskaffinity.types import AffinityMatrix
+
+if TYPE_CHECKING:
+    from taskaffinity.backends import Backend
+    from taskaffinity.tasks import TaskSuite
 
 __all__ = ["PVIEstimator", "PVIResult", "compute_pvi"]
 
@@ -72,7 +76,9 @@ class PVIEstimator(Estimator):
         self.test = test
         self.alpha = alpha
 
-    def estimate(self, suite: Any, backend: Any, budget: Budget | None = None) -> AffinityMatrix:
+    def estimate(
+        self, suite: TaskSuite, backend: Backend, budget: Budget | None = None
+    ) -> AffinityMatrix:
         """Symmetric ``(n, n)`` similarity of PVI distributions (suite order, NaN diagonal).
 
         Not a directed transfer estimate: PVI measures how usable each task's input is."""

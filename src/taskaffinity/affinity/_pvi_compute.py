@@ -13,7 +13,7 @@ import math
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -22,6 +22,10 @@ from taskaffinity.affinity._probe import with_max_steps
 from taskaffinity.affinity._pvi_significance import PVIGrouping, group_by_pvi
 from taskaffinity.errors import InputError
 from taskaffinity.types import Cost
+
+if TYPE_CHECKING:
+    from taskaffinity.backends import Backend
+    from taskaffinity.tasks import TaskSuite
 
 __all__ = ["PVIResult", "compute_pvi"]
 
@@ -62,7 +66,12 @@ class PVIResult:
 
 
 def compute_pvi(
-    suite: Any, backend: Any, seed: int = 0, *, split: str = "test", budget: Budget | None = None
+    suite: TaskSuite,
+    backend: Backend,
+    seed: int = 0,
+    *,
+    split: str = "test",
+    budget: Budget | None = None,
 ) -> PVIResult:
     """Train ``g'`` and ``g[empty]`` for every task of ``suite`` and return their PVI.
 

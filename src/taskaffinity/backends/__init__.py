@@ -25,6 +25,7 @@ default thread count oversubscribes a loaded CPU and can be 5-10x slower.
 from taskaffinity.backends._base import (
     BACKENDS,
     Backend,
+    RunBackend,
     available,
     get_backend,
     register_backend,
@@ -44,6 +45,7 @@ __all__ = [
     "LoraConfig",
     "Probe",
     "ProbeContext",
+    "RunBackend",
     "ScratchBackend",
     "ScratchConfig",
     "TrainConfig",

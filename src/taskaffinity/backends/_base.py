@@ -37,6 +37,7 @@ __all__ = [
     "BACKENDS",
     "Backend",
     "FittedTrainer",
+    "RunBackend",
     "available",
     "get_backend",
     "register_backend",
@@ -126,6 +127,18 @@ class FittedTrainer(Protocol):
     def gold_log_probs(self, name: str, split: str) -> np.ndarray:
         """``(N,)`` log-probability of each gold label of task ``name``'s ``split``."""
         ...
+
+
+class RunBackend(Protocol):
+    """What the study layer needs of a backend (a :class:`Backend` or any plug-in object,
+    e.g. :class:`taskaffinity.testing.ToyBackend`): a ``name``, ``spec(tasks, seed,
+    suite) -> RunSpec`` and ``run(spec, suite) -> RunResult``, picklable."""
+
+    name: str
+
+    def spec(self, tasks: Sequence[str], seed: int, suite: TaskSuite) -> RunSpec: ...
+
+    def run(self, spec: RunSpec, suite: TaskSuite) -> RunResult: ...
 
 
 class Backend:

@@ -32,6 +32,7 @@ from taskaffinity.analysis import analyze
 from taskaffinity.types import RunResult, RunSpec
 
 if TYPE_CHECKING:
+    from taskaffinity.backends import RunBackend
     from taskaffinity.config import StudyConfig
     from taskaffinity.tasks import TaskSuite
 
@@ -70,7 +71,7 @@ def _grouping(table: Any) -> tuple[tuple[str, ...], ...] | None:
 
 
 def next_round(
-    config: StudyConfig, suite: TaskSuite, backend: Any, results: list[RunResult]
+    config: StudyConfig, suite: TaskSuite, backend: RunBackend, results: list[RunResult]
 ) -> AdaptiveRound:
     """The next adaptive round of a study whose stored results are ``results``."""
     spec = config.plan.adaptive or {}

@@ -4,17 +4,21 @@ it arrives (the driver alone writes the store)."""
 from __future__ import annotations
 
 from collections import deque
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from taskaffinity.config import StudyConfig
 from taskaffinity.study._executors import PoolExecutor, SequentialExecutor
 from taskaffinity.study._progress import StudyProgress
 from taskaffinity.study._store import ResultStore
 
+if TYPE_CHECKING:
+    from taskaffinity.backends import RunBackend
+    from taskaffinity.tasks import TaskSuite
+
 __all__ = ["drive", "make_executor"]
 
 
-def make_executor(config: StudyConfig, backend: Any, suite: Any, workers: int) -> Any:
+def make_executor(config: StudyConfig, backend: RunBackend, suite: TaskSuite, workers: int) -> Any:
     """The configured executor for ``workers`` runs at a time: Ray, a local process pool
     (``workers`` > 1) or this process."""
     ex = config.executor

@@ -20,9 +20,13 @@ import traceback
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import get_context
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from taskaffinity.types import Cost, RunResult, RunSpec
+
+if TYPE_CHECKING:
+    from taskaffinity.backends import RunBackend
+    from taskaffinity.tasks import TaskSuite
 
 __all__ = ["PoolExecutor", "SequentialExecutor", "failed_result", "safe_run", "set_threads"]
 
@@ -39,7 +43,7 @@ def failed_result(spec: RunSpec, error: str, seconds: float = 0.0) -> RunResult:
     )
 
 
-def safe_run(backend: Any, spec: RunSpec, suite: Any) -> RunResult:
+def safe_run(backend: RunBackend, spec: RunSpec, suite: TaskSuite) -> RunResult:
     """``backend.run(spec, suite)``; an exception becomes a failed result with its traceback."""
     start = time.perf_counter()
     try:
@@ -66,7 +70,7 @@ class SequentialExecutor:
 
     slots = 1
 
-    def __init__(self, backend: Any, suite: Any) -> None:
+    def __init__(self, backend: RunBackend, suite: TaskSuite) -> None:
         self.backend, self.suite = backend, suite
         self._queue: list[RunSpec] = []
 
@@ -91,7 +95,7 @@ def _exit_with_parent(parent: int) -> None:
     os._exit(1)
 
 
-def _init_worker(backend: Any, suite: Any, threads: int) -> None:
+def _init_worker(backend: RunBackend, suite: TaskSuite, threads: int) -> None:
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     set_threads(threads)
     _WORKER["backend"], _WORKER["suite"] = backend, suite
@@ -105,7 +109,7 @@ class PoolExecutor:
     """A local process pool of ``workers`` spawned processes; the backend and suite are sent
     once per worker. A crashed worker fails its in-flight runs and the pool is restarted."""
 
-    def __init__(self, backend: Any, suite: Any, workers: int) -> None:
+    def __init__(self, backend: RunBackend, suite: TaskSuite, workers: int) -> None:
         self.backend, self.suite, self.slots = backend, suite, workers
         self.threads = max(1, (os.cpu_count() or 1) // workers)
         self._pool: ProcessPoolExecutor | None = None

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from itertools import combinations
-from typing import Any
+from typing import TYPE_CHECKING
 
 from taskaffinity.config import StudyConfig
 from taskaffinity.types import RunSpec
+
+if TYPE_CHECKING:
+    from taskaffinity.backends import RunBackend
+    from taskaffinity.tasks import TaskSuite
 
 __all__ = ["plan_groups", "plan_runs"]
 
@@ -38,7 +42,7 @@ def plan_groups(config: StudyConfig, names: tuple[str, ...]) -> list[tuple[str, 
     return out
 
 
-def plan_runs(config: StudyConfig, suite: Any, backend: Any) -> list[RunSpec]:
+def plan_runs(config: StudyConfig, suite: TaskSuite, backend: RunBackend) -> list[RunSpec]:
     """Every RunSpec of the study, seed-major (all groups of the first seed first), unique
     by ``RunSpec.key``. ``backend.spec(tasks, seed, suite)`` builds each spec."""
     specs: list[RunSpec] = []

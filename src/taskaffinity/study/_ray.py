@@ -6,16 +6,20 @@ driver, which alone writes the store. ``ray`` is imported only when this executo
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from taskaffinity.errors import InputError
 from taskaffinity.study._executors import failed_result, safe_run, set_threads
 from taskaffinity.types import RunResult, RunSpec
 
+if TYPE_CHECKING:
+    from taskaffinity.backends import RunBackend
+    from taskaffinity.tasks import TaskSuite
+
 __all__ = ["RayExecutor"]
 
 
-def _ray_run(backend: Any, spec: RunSpec, suite: Any, threads: int) -> RunResult:
+def _ray_run(backend: RunBackend, spec: RunSpec, suite: TaskSuite, threads: int) -> RunResult:
     set_threads(threads)
     return safe_run(backend, spec, suite)
 
@@ -27,8 +31,8 @@ class RayExecutor:
 
     def __init__(
         self,
-        backend: Any,
-        suite: Any,
+        backend: RunBackend,
+        suite: TaskSuite,
         workers: int,
         *,
         cpus_per_run: float = 1.0,

@@ -7,7 +7,7 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from taskaffinity.config import StudyConfig, dump_config, import_object, load_config
 from taskaffinity.errors import InputError
@@ -16,6 +16,10 @@ from taskaffinity.study._plan import plan_runs
 from taskaffinity.study._progress import StudyProgress
 from taskaffinity.study._store import ResultStore
 from taskaffinity.types import RunResult, RunSpec
+
+if TYPE_CHECKING:
+    from taskaffinity.backends import RunBackend
+    from taskaffinity.tasks import TaskSuite
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +78,7 @@ def run_study(
     *,
     workers: int | None = None,
     progress: bool = True,
-    backend: Any = None,
+    backend: RunBackend = None,
 ) -> StudySummary:
     """Train every run of ``config``'s plan not yet stored complete in ``out_dir``.
 
@@ -132,8 +136,8 @@ def run_study(
 
 def _adaptive_rounds(
     config: StudyConfig,
-    suite: Any,
-    backend: Any,
+    suite: TaskSuite,
+    backend: RunBackend,
     store: ResultStore,
     specs: list[RunSpec],
     n_workers: int,

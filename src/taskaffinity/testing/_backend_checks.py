@@ -20,19 +20,20 @@ from __future__ import annotations
 import math
 import pickle
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from taskaffinity.errors import InputError
 from taskaffinity.types import RunResult
 
 if TYPE_CHECKING:
+    from taskaffinity.backends import RunBackend
     from taskaffinity.tasks import TaskSuite
 
 __all__ = ["check_backend"]
 
 
 def check_backend(
-    backend: Any, suite: TaskSuite, tasks: Sequence[str] | None = None, *, seed: int = 0
+    backend: RunBackend, suite: TaskSuite, tasks: Sequence[str] | None = None, *, seed: int = 0
 ) -> RunResult:
     """Run the backend contract; returns the joint run's result. Raises ``AssertionError``
     naming the first broken rule. ``backend`` is anything with ``name``, ``spec`` and
