@@ -30,13 +30,10 @@ def _reliability_html(a: Analysis) -> str:
     facts = []
     if rel.split_half_spearman is not None:
         facts.append(
-            f"split-half Spearman {rel.split_half_spearman:.2f} (seeds "
-            + " vs ".join("/".join(str(x) for x in h) for h in rel.halves)
-            + ")"
+            "split halves: seeds " + " vs ".join("/".join(str(x) for x in h) for h in rel.halves)
         )
-    facts.append(f"{rel.settled} of {rel.cells} cells with a settled sign")
-    if rel.min_resolvable is not None:
-        facts.append(f"smallest resolvable effect about ±{rel.min_resolvable:.1f}%")
+    kind = {"seeds": "intervals over seeds", "test_bootstrap": "intervals over test examples"}
+    facts.append(kind.get(a.ci_kind or "", "no intervals"))
     return (
         f'<p class="reliability"><b>How far to trust these numbers.</b> '
         f"{html.escape(rel.statement)} <span>({html.escape('; '.join(facts))})</span></p>"
