@@ -275,6 +275,8 @@ def reliability(rates: GainRates) -> Reliability:
         statement = "; ".join(parts) + "."
         if rates.ci_kind == CI_BOOTSTRAP:
             statement = (
-                "One seed: intervals resample the test set and leave seed noise out. " + statement
+                "One seed: the intervals resample the test set only and leave training-seed "
+                "noise out, which is often larger, so a single seed cannot separate effects "
+                "from noise; train 3 or more seeds. " + statement
             )
     return Reliability(r, halves, resolvable, settled, cells, statement)

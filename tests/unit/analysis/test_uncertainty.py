@@ -246,7 +246,9 @@ def test_one_seed_bootstrap_interval_from_percentiles():
     assert rel.min_resolvable == pytest.approx((10.3 / 2 + 3.8 / 2) / 2)  # median of 2
     assert rel.split_half_spearman is None and rel.halves == ()
     assert rel.statement == (
-        "One seed: intervals resample the test set and leave seed noise out. "
+        "One seed: the intervals resample the test set only and leave training-seed "
+        "noise out, which is often larger, so a single seed cannot separate effects "
+        "from noise; train 3 or more seeds. "
         "1 of 2 cells have a settled sign; effects smaller than about ±3.5% cannot be "
         "resolved."
     )
