@@ -3,7 +3,7 @@ and the wall time of a second call that reuses the store. Writes benchmarks/resu
 
     python benchmarks/demo.py [--workers N] [--out DIR]
 
-A benchmark, not a test: it trains the whole zh-classical study (22 runs).
+A benchmark, not a test: it trains the whole demo study (44 runs: 22 per seed, two seeds).
 """
 
 from __future__ import annotations
