@@ -2,9 +2,9 @@
 
 AdamW with linear warm-up (``warmup`` share of the steps) then linear decay to zero; one
 task per optimizer step, drawn by ``task_probabilities``, its batch from the run's streams
-(:func:`~taskaffinity.backends.heads._sampling.run_streams`: by default the paired design,
-each task's batch order from its own generator seeded by ``(seed, task)``, interleaving
-and dropout seeded per run; the probe's batches from streams seeded ``seed + 7919``). Dev
+(:func:`~taskaffinity.backends.heads._sampling.run_streams`: one generator per run by
+default, or the paired design, each task's batch order from its own ``(seed, task)``
+generator; the probe's batches from streams seeded ``seed + 7919``). Dev
 is scored every ``eval_every`` steps (default once per epoch) and at the last step.
 
 :class:`Trainer` states what :func:`fit_loop` (and the
