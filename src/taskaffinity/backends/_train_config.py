@@ -66,9 +66,10 @@ class TrainConfig:
         "per_run",
         "'per_run': one stream per run, the measured better default (benchmarks/"
         "reliability.py); 'per_task': each task's batch order from its own (seed, task) "
-        "stream, the same in its single and joint runs (paired design)",
+        "stream, the same in its single and joint runs (paired design), dropout seeded per "
+        "run; 'per_task_shared_torch': paired batch streams, dropout as in per_run",
         kind=str,
-        choices=("per_task", "per_run"),
+        choices=("per_run", "per_task", "per_task_shared_torch"),
     )
     device: str = option(
         "cpu",

@@ -79,3 +79,10 @@ def test_unknown_stream_mode_is_an_input_error() -> None:
 
     with pytest.raises(InputError, match="random_streams"):
         get_backend("scratch", dict(TINY_SCRATCH, random_streams="shuffled"))
+
+
+def test_shared_torch_variant_pairs_batches_and_keeps_dropout_state(monkeypatch) -> None:
+    alone = _of(_batches(monkeypatch, "per_task_shared_torch", ["first"]), "first")
+    joint = _of(_batches(monkeypatch, "per_task_shared_torch", ["count", "first"]), "first")
+    n = min(len(alone), len(joint))
+    assert n >= 5 and alone[:n] == joint[:n]

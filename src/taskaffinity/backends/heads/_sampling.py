@@ -13,6 +13,9 @@ only interleaves those sequences), while the interleaving and dropout are seeded
 by ``(seed, the run's tasks)``. Together with a body initialised from ``seed`` alone and
 heads initialised from ``(seed, task)``, a gain ``pair - single`` measured with one seed
 then contains no noise from a different data order of the target task.
+``random_streams="per_task_shared_torch"`` pairs the batch streams the same way but
+leaves torch's generator (dropout) as the initialisation left it, common to the task's
+single and joint runs as in ``per_run``.
 ``random_streams="per_run"`` (the default) draws the interleaving and every task's batches
 from one generator seeded by ``seed`` (the batch order then depends on the partner) and
 leaves torch's generator as the body's initialisation left it (so single and joint runs
@@ -44,7 +47,7 @@ __all__ = [
     "task_probabilities",
 ]
 
-RUN_STREAMS = ("per_task", "per_run")
+RUN_STREAMS = ("per_run", "per_task", "per_task_shared_torch")
 """The values of ``TrainConfig.random_streams``."""
 
 
@@ -108,7 +111,7 @@ def run_streams(
     if mode == "per_run":
         rng = np.random.default_rng(seed + offset)
         return RunStreams(rng, batch_streams(rng, sizes, batch_size), seed + offset)
-    if mode != "per_task":
+    if mode not in ("per_task", "per_task_shared_torch"):
         raise ValueError(f"random_streams must be one of {RUN_STREAMS}, got {mode!r}")
     run = stable_id("run", *names)
     batches = {
