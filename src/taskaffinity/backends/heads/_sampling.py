@@ -22,7 +22,8 @@ leaves torch's generator as the body's initialisation left it (so single and joi
 of one seed start from the same dropout state). On zh_classical (4 seeds,
 ``benchmarks/reliability.py``) ``per_run`` grids reproduced better than ``per_task`` ones
 (replicate Spearman 0.51 vs 0.30 with one seed, 0.71 vs 0.57 with two), hence the
-default.
+default; ``per_task_shared_torch`` gave results identical to ``per_task`` there (the
+``scratch`` defaults have no dropout).
 """
 
 from __future__ import annotations
