@@ -102,7 +102,7 @@ def fit_loop(
     probs = task_probabilities(np.array(list(sizes.values()), dtype=float), cfg.temperature)
     streams = run_streams(cfg.random_streams, trainer.seed, sizes, cfg.batch_size)
     rng, iters = streams.order, streams.batches
-    if cfg.random_streams == "per_task":
+    if streams.torch_seed is not None:
         torch.manual_seed(streams.torch_seed)
     probe_iters = None
     if probe is not None:

@@ -31,6 +31,7 @@ from __future__ import annotations
 import hashlib
 import math
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -88,18 +89,16 @@ def stable_id(*parts: str) -> int:
     return int.from_bytes(digest[:8], "little")
 
 
+@dataclass(frozen=True, eq=False)
 class RunStreams:
     """The random streams of one run: ``order`` (which task each step trains),
-    ``batches`` (task -> endless stream of batch indices) and ``torch_seed`` (dropout and
-    other torch randomness during training)."""
+    ``batches`` (task -> endless stream of batch indices) and ``torch_seed``, the seed
+    torch's generator (dropout) is reset to before training, or None to leave it as the
+    initialisation left it."""
 
-    def __init__(
-        self,
-        order: np.random.Generator,
-        batches: dict[str, Iterator[np.ndarray]],
-        torch_seed: int,
-    ) -> None:
-        self.order, self.batches, self.torch_seed = order, batches, torch_seed
+    order: np.random.Generator
+    batches: dict[str, Iterator[np.ndarray]]
+    torch_seed: int | None
 
 
 def run_streams(
@@ -111,7 +110,7 @@ def run_streams(
     names: Sequence[str] = sorted(sizes)
     if mode == "per_run":
         rng = np.random.default_rng(seed + offset)
-        return RunStreams(rng, batch_streams(rng, sizes, batch_size), seed + offset)
+        return RunStreams(rng, batch_streams(rng, sizes, batch_size), None)
     if mode not in ("per_task", "per_task_shared_torch"):
         raise ValueError(f"random_streams must be one of {RUN_STREAMS}, got {mode!r}")
     run = stable_id("run", *names)
@@ -122,5 +121,7 @@ def run_streams(
         for name, n in sizes.items()
     }
     order = np.random.default_rng([seed + offset, run])
+    if mode == "per_task_shared_torch":
+        return RunStreams(order, batches, None)
     torch_seed = int(np.random.default_rng([seed + offset, run, 1]).integers(2**62))
     return RunStreams(order, batches, torch_seed)
