@@ -9,9 +9,8 @@ results alone (so a killed study resumes with the same decisions):
   and it has fewer than ``K`` paired seeds;
 * the next round trains, with the next unused seed, the pair run of every open cell and
   the single-task runs of its two tasks, ordered by expected information: runs serving
-  more open cells first, then those whose cells are closest to settling (smallest
-  ``|gain| / half-width`` first is what a further seed is least likely to settle, so
-  the largest ratio comes first);
+  more open cells first, then those with the cell closest to settling (the largest
+  ``|gain| / half-width``); a run of that seed that failed is tried again;
 * ``until: settled`` stops when no cell is open; ``until: grouping`` also stops when the
   best partition of the tasks (exact, :func:`taskaffinity.grouping.partition` on the
   mean scores) is the same with and without the newest round's seed, i.e. one more seed
@@ -106,10 +105,7 @@ def next_round(
         for group in ((target, source), (target,), (source,)):
             serve.setdefault(tuple(sorted(group)), []).append(float(ratio))
     order = sorted(serve, key=lambda g: (-len(serve[g]), -max(serve[g]), g))
-    stored = {(tuple(r.tasks), r.seed) for r in results}
-    specs = tuple(
-        backend.spec(group, seed, suite) for group in order if (group, seed) not in stored
-    )
+    specs = tuple(backend.spec(group, seed, suite) for group in order)
     return AdaptiveRound(
         seed, specs, n_open, cells, f"{n_open} of {cells} cells open after seeds {seeds}"
     )

@@ -154,7 +154,8 @@ def _adaptive_rounds(
         if not rnd.specs:
             log.info("adaptive seeds: stop (%s)", rnd.reason)
             break
-        specs = [*specs, *rnd.specs]
+        planned = {s.key for s in specs}
+        specs = [*specs, *(s for s in rnd.specs if s.key not in planned)]
         store.sync_plan(specs)
         status = store.status_of(s.key for s in rnd.specs)
         todo = deque(s for s in rnd.specs if status.get(s.key) != "complete")
