@@ -23,12 +23,11 @@ def draw_heatmap(data: HeatmapData) -> tuple[bytes, dict[str, str]]:
     from matplotlib.colors import TwoSlopeNorm
     from matplotlib.patches import Rectangle
 
-    rows, families, replaced = label_fonts(data.rows)
-    extra = [c for c in data.columns if c not in data.rows]
-    cols, _, more = label_fonts([*data.rows, *extra])
-    replaced = {**replaced, **more}
+    names = [*data.columns, *(r for r in data.rows if r not in data.columns)]
+    labels, families, replaced = label_fonts(names)
+    label_of = dict(zip(names, labels, strict=True))
+    rows, cols = [label_of[r] for r in data.rows], [label_of[c] for c in data.columns]
     n_rows, n_cols = data.values.shape
-    cols = cols[:n_cols]
     size = max(4.0, 0.75 * max(n_rows, n_cols) + 2.0)
     with plt.rc_context({"font.family": list(families)}):
         fig, ax = plt.subplots(figsize=(size + 1.2, size))
