@@ -92,9 +92,9 @@ def mean_rates(study: StudyData, seeds: list[int]) -> np.ndarray:
     return rate[~np.eye(*rate.shape, dtype=bool)]
 
 
-def replicate_spearman(study: StudyData, seeds: list[int], k: int) -> tuple[float, int]:
-    """Mean Spearman between disjoint replicates of ``k`` seeds, and how many pairs of
-    replicates it averages (k = 1: every pair of seeds; else seeds[0:k] vs [k:2k])."""
+def replicate_spearman(study: StudyData, seeds: list[int], k: int) -> list[float]:
+    """Spearman between disjoint replicates of ``k`` seeds, one value per pair of
+    replicates (k = 1: every pair of seeds; else seeds[0:k] vs [k:2k])."""
     if k == 1:
         pairs = [([a], [b]) for a, b in itertools.combinations(seeds, 2)]
     else:
@@ -104,7 +104,7 @@ def replicate_spearman(study: StudyData, seeds: list[int], k: int) -> tuple[floa
         x, y = mean_rates(study, a), mean_rates(study, b)
         ok = np.isfinite(x) & np.isfinite(y)
         values.append(float(spearmanr(x[ok], y[ok]).statistic))
-    return float(np.mean(values)), len(pairs)
+    return values
 
 
 def replicate_seconds(study: StudyData, seeds: list[int]) -> float:
@@ -116,7 +116,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--suite", default="zh_classical", choices=("zh_classical", "en_text"))
     ap.add_argument("--seeds", default="0,1,2,3")
-    ap.add_argument("--designs", default="per_task,per_run")
+    ap.add_argument("--designs", default="per_run,per_task,per_task_shared_torch")
     ap.add_argument("--small-test", type=int, default=300)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--work", type=Path, default=Path("runs/reliability"))
@@ -138,12 +138,13 @@ def main() -> None:
         for n_test, label in ((None, "full"), (args.small_test, f"first {args.small_test}")):
             view = rescored(study, n_test)
             for k in range(1, len(seeds) // 2 + 1):
-                rho, n_pairs = replicate_spearman(view, seeds, k)
+                values = replicate_spearman(view, seeds, k)
                 cpu = replicate_seconds(study, seeds[:k])
                 rows.append({
                     "suite": args.suite, "design": design, "test": label, "seeds": k,
-                    "spearman": rho, "replicate_pairs": n_pairs, "cpu_s": cpu,
-                    "wall_s": cpu / args.workers,
+                    "spearman": float(np.mean(values)), "spearman_min": min(values),
+                    "spearman_max": max(values), "replicate_pairs": len(values),
+                    "cpu_s": cpu, "wall_s": cpu / args.workers,
                 })  # fmt: skip
                 print(rows[-1], flush=True)
     RESULTS.mkdir(exist_ok=True)
@@ -155,13 +156,18 @@ def main() -> None:
         f"`python benchmarks/reliability.py --suite {args.suite} --seeds {args.seeds}`; "
         f"{args.workers} workers; seeds {seeds}.",
         "",
-        "| design | test set | seeds per replicate | Spearman (A vs B) | pairs of replicates "
-        "| CPU s per replicate | wall s per replicate |",
-        "|---|---|---|---|---|---|---|",
+        "| design | test set | seeds per replicate | Spearman (A vs B), mean | range over "
+        "pairs | pairs of replicates | CPU s per replicate | wall s per replicate |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
+        spread = (
+            f"{r['spearman_min']:.3f} to {r['spearman_max']:.3f}"
+            if r["replicate_pairs"] > 1
+            else "one pair: no spread"
+        )
         lines.append(
-            f"| {r['design']} | {r['test']} | {r['seeds']} | {r['spearman']:.3f} | "
+            f"| {r['design']} | {r['test']} | {r['seeds']} | {r['spearman']:.3f} | {spread} | "
             f"{r['replicate_pairs']} | {r['cpu_s']:.0f} | {r['wall_s']:.0f} |"
         )
     stem.with_suffix(".md").write_text("\n".join(lines) + "\n")

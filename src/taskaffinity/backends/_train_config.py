@@ -64,8 +64,8 @@ class TrainConfig:
     dropout: float = option(0.1, "dropout probability in the shared body", kind=float, ge=0, lt=1)
     random_streams: str = option(
         "per_run",
-        "'per_run': one stream per run, the measured better default (benchmarks/"
-        "reliability.py); 'per_task': each task's batch order from its own (seed, task) "
+        "'per_run': one stream per run (default; the paired design did not measure better, "
+        "benchmarks/reliability.py); 'per_task': each task's batch order from its own (seed, task) "
         "stream, the same in its single and joint runs (paired design), dropout seeded per "
         "run; 'per_task_shared_torch': paired batch streams, dropout as in per_run",
         kind=str,

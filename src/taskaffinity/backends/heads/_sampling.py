@@ -20,10 +20,10 @@ single and joint runs as in ``per_run``.
 from one generator seeded by ``seed`` (the batch order then depends on the partner) and
 leaves torch's generator as the body's initialisation left it (so single and joint runs
 of one seed start from the same dropout state). On zh_classical (4 seeds,
-``benchmarks/reliability.py``) ``per_run`` grids reproduced better than ``per_task`` ones
-(replicate Spearman 0.51 vs 0.30 with one seed, 0.71 vs 0.57 with two), hence the
-default; ``per_task_shared_torch`` gave results identical to ``per_task`` there (the
-``scratch`` defaults have no dropout).
+``benchmarks/reliability.py``) ``per_task`` grids did not reproduce better than
+``per_run`` ones (replicate Spearman 0.30 vs 0.51 with one seed, the ranges over seed
+pairs overlapping; 0.57 vs 0.71 with two), hence the default; ``per_task_shared_torch``
+gave results identical to ``per_task`` there (the ``scratch`` defaults have no dropout).
 """
 
 from __future__ import annotations
