@@ -14,12 +14,21 @@ off-diagonal mean gain rates (row = target, column = source). Levers:
 * seeds per replicate: 1, 2, ... (replicate A = seeds[0:k], B = seeds[k:2k]; for k = 1
   every disjoint pair of seeds is scored and the mean reported).
 
+* the adaptive plan (``--adaptive START,MAX``, ``per_run`` design): each replicate starts
+  with START seeds and trains further seeds, up to MAX, only for the cells whose sign is
+  not yet settled (``plan.adaptive``, ``until: settled``); replicate A starts from
+  ``seeds[:START]`` (its store a copy of the fixed-seed study, so runs already trained
+  there are reused and their cost counted), replicate B from seeds 100, 101, ...
+  (trained here). Scored against each other as above, beside the same two replicates
+  cut to their first START seeds (the fixed design at the same seeds).
+
 Replicate cost: the CPU seconds of one replicate's runs (sum of run wall times, as
 measured with the workers used) and the same divided by the workers (the wall time of a
 study of those seeds).
 
     python benchmarks/reliability.py --suite zh_classical --seeds 0,1,2,3
     HF_HUB_OFFLINE=1 python benchmarks/reliability.py --suite en_text --seeds 0,1,2,3,4,5
+    python benchmarks/reliability.py --suite zh_classical --seeds 0,1,2,3 --adaptive 2,4
 
 Writes ``benchmarks/results/reliability_<suite>.md`` and ``.json``; stores under
 ``--work`` (default ``runs/reliability``) are reused, so a second call only rescores.
@@ -31,6 +40,7 @@ import argparse
 import dataclasses
 import itertools
 import json
+import shutil
 import time
 from pathlib import Path
 
@@ -43,6 +53,7 @@ from taskaffinity.metrics import evaluate
 from taskaffinity.study import StudyData, open_study, run_study
 
 RESULTS = Path(__file__).with_name("results")
+DESIGNS = "per_run,per_task,per_task_shared_torch"
 
 
 def config_for(suite: str, seeds: list[int], design: str, workers: int) -> dict:
@@ -112,18 +123,63 @@ def replicate_seconds(study: StudyData, seeds: list[int]) -> float:
     return float(sum(r.cost.seconds for r in study.complete if r.seed in seeds))
 
 
+def adaptive_rows(args: argparse.Namespace, seeds: list[int], spec: str) -> list[dict]:
+    """Rows for two adaptive replicates (module docstring) and the fixed design at their
+    first START seeds; trains replicate B (and whatever A's copied store lacks)."""
+    start, most = (int(x) for x in spec.split(","))
+    fixed = args.work / f"{args.suite}-per_run" / "study.sqlite"
+    starts = {"A": seeds[:start], "B": [100 + i for i in range(start)]}
+    studies = {}
+    for name, first in starts.items():
+        out = args.work / f"{args.suite}-adaptive-{name}"
+        out.mkdir(parents=True, exist_ok=True)
+        if name == "A" and fixed.exists() and not (out / "study.sqlite").exists():
+            shutil.copy2(fixed, out / "study.sqlite")
+        config = config_for(args.suite, first, "per_run", args.workers)
+        config["name"] = f"{args.suite}-adaptive-{name}"
+        config["plan"]["adaptive"] = {"max_seeds": most, "until": "settled"}
+        cfg = out.parent / f"{out.name}.yaml"
+        cfg.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+        summary = run_study(cfg, out, progress=False)
+        print(f"adaptive {name}: {summary.complete}/{summary.total} runs "
+              f"({summary.trained} trained now)", flush=True)  # fmt: skip
+        studies[name] = open_study(out)
+    rows = []
+    for label, keep in (("adaptive", None), ("fixed (same replicates)", start)):
+        views = {}
+        for name, study in studies.items():
+            kept = study.seeds if keep is None else starts[name]
+            views[name] = (mean_rates(study, kept), kept)
+        (xa, sa), (xb, sb) = views["A"], views["B"]
+        ok = np.isfinite(xa) & np.isfinite(xb)
+        runs = [sum(r.seed in kept for r in studies[n].complete) for n, (_, kept) in views.items()]
+        cpu = [replicate_seconds(studies[n], kept) for n, (_, kept) in views.items()]
+        rows.append({
+            "suite": args.suite, "design": f"per_run, {label}", "test": "full",
+            "seeds": f"{start} to {most}" if keep is None else str(start),
+            "seeds_used": {"A": sa, "B": sb}, "runs": runs,
+            "spearman": float(spearmanr(xa[ok], xb[ok]).statistic),
+            "spearman_min": float("nan"), "spearman_max": float("nan"),
+            "replicate_pairs": 1, "cpu_s": float(np.mean(cpu)),
+            "wall_s": float(np.mean(cpu)) / args.workers,
+        })  # fmt: skip
+        print(rows[-1], flush=True)
+    return rows
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--suite", default="zh_classical", choices=("zh_classical", "en_text"))
     ap.add_argument("--seeds", default="0,1,2,3")
-    ap.add_argument("--designs", default="per_run,per_task,per_task_shared_torch")
+    ap.add_argument("--designs", default=DESIGNS, help="comma list; empty: none")
     ap.add_argument("--small-test", type=int, default=300)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--work", type=Path, default=Path("runs/reliability"))
+    ap.add_argument("--adaptive", default=None, help="START,MAX seeds of the adaptive rows")
     args = ap.parse_args()
     seeds = [int(s) for s in args.seeds.split(",")]
     rows, timings = [], {}
-    for design in args.designs.split(","):
+    for design in args.designs.split(",") if args.designs else []:
         config = config_for(args.suite, seeds, design, args.workers)
         out = args.work / f"{args.suite}-{design}"
         out.mkdir(parents=True, exist_ok=True)
@@ -147,13 +203,20 @@ def main() -> None:
                     "cpu_s": cpu, "wall_s": cpu / args.workers,
                 })  # fmt: skip
                 print(rows[-1], flush=True)
+    if args.adaptive:
+        rows += adaptive_rows(args, seeds, args.adaptive)
     RESULTS.mkdir(exist_ok=True)
     stem = RESULTS / f"reliability_{args.suite}"
+    if args.adaptive and not args.designs:
+        stem = RESULTS / f"reliability_{args.suite}_adaptive"
     stem.with_suffix(".json").write_text(json.dumps(rows, indent=2) + "\n")
     lines = [
         f"# Replicate reliability: {args.suite}",
         "",
-        f"`python benchmarks/reliability.py --suite {args.suite} --seeds {args.seeds}`; "
+        f"`python benchmarks/reliability.py --suite {args.suite} --seeds {args.seeds}"
+        + (f" --designs {args.designs}" if args.designs != DESIGNS else "")
+        + (f" --adaptive {args.adaptive}" if args.adaptive else "")
+        + "`; "
         f"{args.workers} workers; seeds {seeds}.",
         "",
         "| design | test set | seeds per replicate | Spearman (A vs B), mean | range over "
@@ -166,6 +229,8 @@ def main() -> None:
             if r["replicate_pairs"] > 1
             else "one pair: no spread"
         )
+        if "runs" in r:
+            spread += f"; runs A/B {r['runs'][0]}/{r['runs'][1]}"
         lines.append(
             f"| {r['design']} | {r['test']} | {r['seeds']} | {r['spearman']:.3f} | {spread} | "
             f"{r['replicate_pairs']} | {r['cpu_s']:.0f} | {r['wall_s']:.0f} |"
