@@ -1,14 +1,15 @@
 """Network selection from a pairwise affinity matrix with the group-scoring rule of TAG
 (Fifty et al., "Efficiently Identifying Task Groupings for Multi-Task Learning", NeurIPS
-2021, Section 3.3).
+2021: its network selection step).
 
 Candidate networks are the groups of tasks (every non-empty subset, or those of at most
 ``max_size`` tasks), each costing 1. The value of task ``t`` in a group ``G`` is the mean
 affinity onto it from its group-mates, ``mean over s in G \\ {t} of values[t, s]`` (row =
 target, column = source); a task alone scores ``singleton_score`` (TAG's -1e6: a task is
-left alone only when the budget cannot group it). At most ``budget`` networks are chosen,
-covering every task and possibly overlapping; each task counts the best chosen network
-that contains it, and the objective is the mean over tasks of those values.
+left alone only when no selection within the budget puts every task in a group). At
+most ``budget`` networks are chosen, covering every task and possibly overlapping; each
+task counts the best chosen network that contains it, and the objective is the mean
+over tasks of those values.
 
 The selection is solved by a registered select search (``milp_select`` by default, exact)
 over :func:`affinity_table`, with two transformations that change neither the best
@@ -20,8 +21,10 @@ selections nor their tie-break but keep HiGHS's arithmetic on numbers of one mag
   replaced by that bound. Beyond ``lo - (n - 1) * (hi - lo)`` any selection leaving fewer
   tasks alone beats every selection leaving more (the group values of the other tasks
   can differ by at most ``(n - 1) * (hi - lo)`` in total), and among selections leaving
-  the same tasks alone the singleton score adds the same amount, so every singleton score
-  beyond the bound ranks all selections alike (and symmetrically above ``hi``).
+  as many tasks alone the singleton score adds the same amount, so every singleton score
+  beyond the bound ranks all selections alike (and symmetrically above ``hi``, where
+  more tasks alone is better). At the bound used, selections leaving different numbers
+  of tasks alone differ by at least twice the span, far beyond the tie tolerance.
 
 The objective reported is recomputed from the affinity with the given singleton score.
 """
