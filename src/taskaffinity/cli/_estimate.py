@@ -69,8 +69,9 @@ def compare_cmd(
 ) -> None:
     """Score every registered estimator against the study's measured gain matrix.
 
-    Per estimator: Spearman (overall, per target), top-1 best partner, regret of the
-    grouping chosen from it, cost fraction; adds a section to DIR/report.html.
+    Per estimator: Spearman (overall, per target), its share of the truth's own
+    split-half Spearman (the ceiling row), top-1 best partner, regret of the grouping
+    chosen from it (gain-rate points), cost fraction; adds a section to DIR/report.html.
     """
     from taskaffinity.affinity import step_cap
     from taskaffinity.evaluation import compare_estimators, comparison_section
@@ -100,15 +101,25 @@ def compare_cmd(
 
 
 def _print_rows(rows: list[dict[str, Any]]) -> None:
+    """The comparison table on stderr (the estimators, then the truth's ceiling row) and
+    the sentence on the ceiling."""
     from rich.console import Console
     from rich.table import Table
 
+    from taskaffinity.evaluation import comparison_ceiling, comparison_table
     from taskaffinity.report import fmt
 
+    columns, body = comparison_table(rows)
+    cols = ("method", "spearman", "share_of_ceiling", "top1", "regret", "cost_fraction",
+            "meets_target")  # fmt: skip
+    idx = [columns.index(c) for c in cols]
     table = Table(title="Estimators vs measured transfer")
-    cols = ("method", "spearman", "top1", "regret", "cost_fraction", "meets_target")
     for c in cols:
         table.add_column(c, justify="left" if c == "method" else "right")
-    for r in rows:
-        table.add_row(*(fmt(r[c], 3) for c in cols))
-    Console(stderr=True).print(table)
+    for r in body:
+        table.add_row(*(fmt(r[k], 3) for k in idx))
+    console = Console(stderr=True)
+    console.print(table)
+    ceiling = comparison_ceiling(rows)
+    if ceiling is not None:
+        console.print(ceiling.statement, highlight=False)

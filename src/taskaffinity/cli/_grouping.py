@@ -1,6 +1,7 @@
-"""CLI: ``select`` (networks under a budget) and ``partition`` over an imported score table
-(``surrogate``, the sampling study, is in ``_surrogate.py``). Thin wrappers over
-:mod:`taskaffinity.grouping` and :mod:`taskaffinity.tables`."""
+"""CLI: ``select`` (networks under a budget, from a score table or an affinity matrix) and
+``partition`` over an imported score table (``surrogate``, the sampling study, is in
+``_surrogate.py``). Thin wrappers over :mod:`taskaffinity.grouping` and
+:mod:`taskaffinity.tables`."""
 
 from __future__ import annotations
 
@@ -15,8 +16,12 @@ from taskaffinity.cli._table_args import (
     Hoa,
     JsonOut,
     Lower,
+    MaxGroupSize,
     Members,
     Names,
+    SelectFmt,
+    SelectFormat,
+    SingletonScore,
     Test,
     emit_records,
     load_table,
@@ -24,10 +29,13 @@ from taskaffinity.cli._table_args import (
 from taskaffinity.errors import InputError
 from taskaffinity.grouping import (
     DP_MAX_TASKS,
+    MAX_AFFINITY_GROUPS,
     SEARCHES,
+    SINGLETON_SCORE,
     available_searches,
     evaluate_grouping,
     partition,
+    select_from_affinity,
     select_networks,
 )
 from taskaffinity.tables import TableFormat
@@ -45,14 +53,61 @@ METHOD_HELP = (
 
 def _record(g: Grouping, budget: float | None, val: ScoreTable, used_hoa: bool) -> dict[str, Any]:
     """One JSON record: ``budget``, :meth:`Grouping.to_dict` (after ``objective``, with
-    ``--hoa``, ``val_objective``: the chosen networks' objective on VAL), ``chosen_on``."""
+    ``--hoa``, ``val_objective``: the chosen networks' objective on VAL, None when VAL did
+    not measure one of them), ``chosen_on``."""
     rec: dict[str, Any] = {"budget": budget}
     for key, value in g.to_dict().items():
         rec[key] = value
         if key == "objective" and used_hoa:
-            rec["val_objective"] = evaluate_grouping(val, g.groups, g.costs)
+            measured = all(grp in val.groups for grp in g.groups)
+            rec["val_objective"] = evaluate_grouping(val, g.groups, g.costs) if measured else None
     rec["chosen_on"] = "hoa" if used_hoa else "val"
     return rec
+
+
+def _predicted(table: ScoreTable, fmt: SelectFormat, max_size: int | None) -> ScoreTable:
+    """The HOA table VAL is chosen on: a matrix (singles and pairs) gets every group of 3
+    to ``max_size`` tasks predicted from its pairs; other tables have their own networks of
+    3+ tasks re-scored."""
+    from math import comb
+
+    from taskaffinity import tables
+
+    if fmt is not SelectFormat.matrix:
+        return tables.hoa(table)
+    n = table.n_tasks
+    top = n if max_size is None else min(max_size, n)
+    if sum(comb(n, k) for k in range(1, top + 1)) > MAX_AFFINITY_GROUPS:
+        raise InputError(
+            f"{n} tasks give more than {MAX_AFFINITY_GROUPS} groups; limit them with "
+            "--max-group-size",
+            field="max_group_size",
+        )
+    return tables.hoa(table, groups=tables.all_groups(table.tasks, max_size=top))
+
+
+def _not_with_affinity(options: dict[str, object]) -> None:
+    for name, given in options.items():
+        if given:
+            raise InputError(f"--{name} does not apply to --format affinity", field=name)
+
+
+def _select_affinity(
+    path: Path, budgets: list[float], singleton: float | None, max_size: int | None
+) -> list[dict[str, Any]]:
+    """One record per budget: ``budget``, :meth:`Grouping.to_dict` (``objective``: TAG's
+    mean over tasks), ``chosen_on`` = ``"affinity"``, ``singleton_score``."""
+    from taskaffinity import tables
+
+    aff = tables.read_affinity(path)
+    score = SINGLETON_SCORE if singleton is None else singleton
+    records = []
+    for b in sorted(budgets):
+        g = select_from_affinity(aff, b, singleton_score=score, max_size=max_size)
+        records.append(
+            {"budget": b, **g.to_dict(), "chosen_on": "affinity", "singleton_score": score}
+        )
+    return records
 
 
 def _current_name(method: str) -> str:
@@ -68,25 +123,46 @@ def _current_name(method: str) -> str:
 def select(
     val: Annotated[Path, typer.Argument(help="Table used to choose (validation).")],
     budget: Annotated[list[float], typer.Option(help="Budget (total network cost); repeat.")],
-    fmt: Fmt = TableFormat.standley,
+    fmt: SelectFmt = SelectFormat.standley,
     test: Test = None,
     members: Members = None,
     hoa: Hoa = False,
     json_out: JsonOut = None,
     names: Names = None,
     lower_is_better: Lower = False,
+    singleton_score: SingletonScore = None,
+    max_group_size: MaxGroupSize = None,
 ) -> None:
-    """Exact network selection under each budget (Standley et al. 2020)."""
-    from taskaffinity import tables
+    """Exact network selection under each budget (Standley et al. 2020).
 
+    With --format affinity: at most BUDGET networks (each costs 1) covering every task of
+    an affinity matrix, chosen exactly by TAG's rule (Fifty et al. 2021): a task's value
+    in a network is the mean affinity onto it from its network-mates, alone it scores
+    --singleton-score, each task counts its best chosen network; objective = the mean
+    over tasks.
+    """
     try:
-        table = load_table(val, fmt, members, names, lower_is_better)
-        test_table = load_table(test, fmt, members, names, lower_is_better) if test else None
-        choose = tables.hoa(table) if hoa else table
-        records = [
-            _record(select_networks(choose, b, test=test_table), b, table, hoa)
-            for b in sorted(budget)
-        ]
+        if fmt is SelectFormat.affinity:
+            _not_with_affinity({"test": test, "hoa": hoa, "members": members, "names": names,
+                                "lower-is-better": lower_is_better})  # fmt: skip
+            records = _select_affinity(val, budget, singleton_score, max_group_size)
+        else:
+            if singleton_score is not None:
+                raise InputError(
+                    "--singleton-score applies to --format affinity only", field="singleton_score"
+                )
+            if max_group_size is not None and not (hoa and fmt is SelectFormat.matrix):
+                raise InputError(
+                    "--max-group-size applies to --format affinity and to matrix --hoa",
+                    field="max_group_size",
+                )
+            table = load_table(val, fmt, members, names, lower_is_better)
+            test_table = load_table(test, fmt, members, names, lower_is_better) if test else None
+            choose = _predicted(table, fmt, max_group_size) if hoa else table
+            records = [
+                _record(select_networks(choose, b, test=test_table), b, table, hoa)
+                for b in sorted(budget)
+            ]
     except InputError as err:
         fail(err)
     emit_records(records, json_out)

@@ -1,10 +1,12 @@
 """Options and helpers shared by the score-table commands (``select``, ``partition``,
-``surrogate``): the table-format options, loading a table with
-:func:`taskaffinity.tables.read_table`, and the JSON/console output of a chosen grouping."""
+``surrogate``): the table-format options (``select`` also reads affinity matrices), loading
+a table with :func:`taskaffinity.tables.read_table`, and the JSON/console output of a
+chosen grouping."""
 
 from __future__ import annotations
 
 import json
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -19,19 +21,52 @@ __all__ = [
     "Hoa",
     "JsonOut",
     "Lower",
+    "MaxGroupSize",
     "Members",
     "Names",
+    "SelectFmt",
+    "SelectFormat",
+    "SingletonScore",
     "Test",
     "emit_records",
     "load_table",
 ]
 
+#: The formats ``select`` reads: every :class:`~taskaffinity.tables.TableFormat` and
+#: ``affinity`` (a square affinity matrix, :func:`taskaffinity.tables.read_affinity`).
+SelectFormat = StrEnum(  # type: ignore[misc]
+    "SelectFormat", {**{f.name: f.value for f in TableFormat}, "affinity": "affinity"}
+)
+
 
 Fmt = Annotated[TableFormat, typer.Option("--format", help="Table format.")]
+SelectFmt = Annotated[
+    SelectFormat,
+    typer.Option(
+        "--format",
+        help="Table format; matrix: the square score matrix analyze reads; affinity: a "
+        "square affinity matrix (row = target, column = source; CSV, or the JSON of "
+        "estimate), groups chosen by TAG's rule.",
+    ),
+]
+SingletonScore = Annotated[
+    float | None,
+    typer.Option(
+        help="affinity: the value of a task in a network of its own (default -1e6, TAG's)."
+    ),
+]
+MaxGroupSize = Annotated[
+    int | None,
+    typer.Option(
+        help="affinity: largest candidate network; matrix --hoa: largest predicted group "
+        "(default: all tasks)."
+    ),
+]
 Members = Annotated[Path | None, typer.Option(help="mtgnet: the 0/1 membership file (*_x.csv).")]
 Names = Annotated[str | None, typer.Option(help="Comma-separated task names (column order).")]
 Lower = Annotated[
-    bool, typer.Option("--lower-is-better", help="csv: scores are losses (default: higher).")
+    bool,
+    typer.Option("--lower-is-better", help="csv, matrix: scores are losses (default: higher)."),
 ]
 Hoa = Annotated[
     bool, typer.Option("--hoa", help="Choose on the HOA prediction built from VAL's pairs.")
@@ -41,10 +76,12 @@ Test = Annotated[Path | None, typer.Option(help="Table to score the choice on (s
 
 
 def load_table(
-    path: Path, fmt: TableFormat, members: Path | None, names: str | None, lower: bool
+    path: Path, fmt: TableFormat | str, members: Path | None, names: str | None, lower: bool
 ) -> ScoreTable:
     """The table at ``path`` read by :func:`taskaffinity.tables.read_table` from the
-    command's options (``names`` comma-separated; ``lower``: csv scores are losses)."""
+    command's options (``names`` comma-separated; ``lower``: csv and matrix scores are
+    losses)."""
+    fmt = TableFormat(fmt)
     if fmt is TableFormat.mtgnet and members is None:
         raise InputError("--members is required with --format mtgnet", field="members")
     name_list = names.split(",") if names else None

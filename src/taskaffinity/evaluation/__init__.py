@@ -9,16 +9,19 @@ top-k best partners, the regret of the grouping chosen on the estimate, and cost
   predict a complete table from a few measured groups.
 * :func:`compare_estimators`: every registered estimator run on a study and scored against
   its measured gain matrix, with its cost as a fraction of the singles+pairs grid
-  (``StudyData.grid_cost``) and the bar :data:`TARGET`; :func:`comparison_section` puts the
-  result in the HTML report.
+  (``StudyData.grid_cost``), the bar :data:`TARGET`, and the truth's own reliability
+  (:class:`Ceiling`: its split-half Spearman, and each estimator's share of it);
+  :func:`comparison_section` puts the result in the HTML report.
 * The measures themselves: :func:`rank_agreement`, :func:`top_partners`,
   :func:`partition_regret`.
 """
 
 from taskaffinity.evaluation._agreement import partition_regret, rank_agreement, top_partners
+from taskaffinity.evaluation._ceiling import Ceiling
 from taskaffinity.evaluation._compare import TARGET, compare_estimators
 from taskaffinity.evaluation._comparison_section import (
     ScatterData,
+    comparison_ceiling,
     comparison_section,
     comparison_table,
     scatter_data,
@@ -28,8 +31,10 @@ from taskaffinity.evaluation._surrogate_study import summarize_study, surrogate_
 
 __all__ = [
     "TARGET",
+    "Ceiling",
     "ScatterData",
     "compare_estimators",
+    "comparison_ceiling",
     "comparison_section",
     "comparison_table",
     "evaluate_affinity",

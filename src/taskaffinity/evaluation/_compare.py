@@ -5,7 +5,9 @@ study's suite with the study's backend and first seed, and scores each estimate 
 :func:`~taskaffinity.evaluation.evaluate_affinity` against the gain matrix of the measured
 singles and pairs: Spearman (overall and per target), top-1 best-partner accuracy, regret
 of the grouping chosen from the estimate, and cost as a fraction of the brute-force
-singles+pairs grid of that seed (training-step equivalents; also wall seconds).
+singles+pairs grid of that seed (training-step equivalents; also wall seconds), next to
+the truth's own reliability (:class:`~taskaffinity.evaluation.Ceiling`: its split-half
+Spearman) and each estimator's share of it.
 Estimates are cached in ``DIR/estimates/<method>[.max<steps>].json`` under a key of
 everything they depend on (:func:`taskaffinity.affinity.run_estimator`), so a second call
 only re-scores.
@@ -20,8 +22,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from taskaffinity.affinity import Budget, available, run_estimator, seconds_fraction
-from taskaffinity.analysis import gain_matrix
+from taskaffinity.analysis import analyze, gain_matrix
 from taskaffinity.errors import InputError
+from taskaffinity.evaluation._ceiling import Ceiling
 from taskaffinity.evaluation._estimates import evaluate_affinity
 from taskaffinity.types import AffinityMatrix, GainMatrix
 
@@ -47,14 +50,19 @@ def compare_estimators(
 
     Returns ``(rows, matrices, truth)``: one row per method with ``method, spearman, top1,
     regret, cost_fraction`` plus ``kendall, topk, per_target`` (Spearman per target),
-    ``seconds, steps, seconds_fraction, chosen_groups, best_groups, meets_target``; the
-    AffinityMatrix per method; and the measured GainMatrix (``(n, n)``, row = target,
-    column = source, tasks in the suite's order).
+    ``seconds, steps, seconds_fraction, chosen_groups, best_groups, meets_target``,
+    ``share_of_ceiling`` (Spearman / the truth's split-half Spearman; None with one seed
+    or a ceiling that is undefined or not positive) and ``ceiling``
+    (:meth:`Ceiling.to_dict`, the same in every row); the AffinityMatrix per method; and
+    the measured GainMatrix (``(n, n)``, row = target, column = source, tasks in the
+    suite's order; the mean over every seed).
     """
     from taskaffinity.study import make_backend
 
     suite = study.suite
-    truth = gain_matrix(study.score_table())
+    table = study.score_table()
+    ceiling = Ceiling.from_analysis(analyze(table, seeds=study.seeds))
+    truth = gain_matrix(table)
     order = [truth.tasks.index(t) for t in suite.names]
     values = truth.values[np.ix_(order, order)]
     if np.isnan(values).any():
@@ -85,7 +93,8 @@ def compare_estimators(
             "seconds": aff.cost.seconds, "steps": aff.cost.steps,
             "seconds_fraction": seconds_fraction(aff.cost, budget.reference),
             "chosen_groups": ev.get("chosen_groups"), "best_groups": ev.get("best_groups"),
-            "meets_target": meets,
+            "meets_target": meets, "share_of_ceiling": ceiling.share(ev["spearman"]),
+            "ceiling": ceiling.to_dict(),
         })  # fmt: skip
         matrices[method] = aff
     return rows, matrices, truth

@@ -8,8 +8,9 @@
 Both report Spearman and Kendall rank correlations (``scipy.stats``) overall and per target
 task, the top-k precision of each target's best partners, and the regret of the grouping
 chosen from the prediction: ``true value of the best partition - true value of the
-partition chosen on the prediction``, always ``>= 0`` (a loss table is negated first), in
-the truth's units summed over tasks.
+partition chosen on the prediction``, always ``>= 0`` (a loss table is negated first),
+summed over tasks: in the truth's score units for :func:`evaluate_table`, in gain-rate
+percentage points for :func:`evaluate_affinity` (both sides of it in that one unit).
 """
 
 from __future__ import annotations
@@ -93,13 +94,16 @@ def evaluate_affinity(
     """Score a pairwise ``affinity`` (``values[i, j]``: how much source ``j`` helps target
     ``i``) against the measured ``truth`` gain matrix, on the off-diagonal cells.
 
-    The true transfer is the direction-aware relative gain ``sign * (pair - single) /
-    |single|`` (sign = -1 for losses; positive = the source helped). ``regret``: a group's
-    value is computed HOA-style (Standley et al. 2020) for both sides: each task scores its
-    single-task score if alone, else the mean of its pair scores with the other members
-    (truth: raw measured scores; prediction: 0 if alone, else the mean affinity). The best
-    partition of the prediction is measured on the truth and compared with the truth's best
-    partition (raw score units summed over tasks, >= 0). Up to ``max_exact_tasks`` tasks
+    The true transfer is the direction-aware gain rate ``sign * (pair - single) / |single|
+    * 100`` (:func:`~taskaffinity.analysis.gain_rate`; sign = -1 for losses; positive = the
+    source helped). ``regret`` is measured in that one unit on both sides: a group's value
+    is computed HOA-style (Standley et al. 2020), each task scoring 0 if alone, else the
+    mean over the other members of its pairwise transfer (prediction: the affinity; truth:
+    the gain rate in percent). The best partition of the prediction is valued on the truth
+    and compared with the truth's best partition: ``regret``, ``best_value`` and
+    ``chosen_value`` are sums over tasks of gain rates in percentage points (``regret >=
+    0``; 0 for an estimate equal to the true gain rates, in percent or as fractions, since
+    only the prediction's ranking of partitions matters). Up to ``max_exact_tasks`` tasks
     every group is considered; beyond, only groups of at most 3 tasks
     (``regret_max_group_size`` says which).
     Returns ``{"spearman", "kendall", "n", "per_target", "top1", "topk", "k", "regret",
@@ -119,12 +123,11 @@ def evaluate_affinity(
         size = None if n <= max_exact_tasks else 3
         p = pred.copy()
         np.fill_diagonal(p, 0.0)
+        rates = gains * 100.0
+        np.fill_diagonal(rates, 0.0)
         tasks = tuple(truth.tasks)
         out.update(
-            partition_regret(
-                _hoa_table(tasks, p, True, size),
-                _hoa_table(tasks, np.asarray(truth.values, float), truth.higher_is_better, size),
-            )
+            partition_regret(_hoa_table(tasks, p, True, size), _hoa_table(tasks, rates, True, size))
         )
         out["regret_max_group_size"] = size or n
     return out

@@ -1,6 +1,6 @@
 """Reading a score table in any supported format: one entry point, :func:`read_table`,
 dispatching on :class:`TableFormat` to the importers (Standley et al. 2020, MTG-Net of
-Song et al. 2022, long CSV)."""
+Song et al. 2022, long CSV, complete square score matrix)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from pathlib import Path
 from taskaffinity.errors import InputError
 from taskaffinity.tables._csv import read_long_csv
 from taskaffinity.tables._mtgnet import read_mtgnet
+from taskaffinity.tables._square import read_score_matrix
 from taskaffinity.tables._standley import read_standley
 from taskaffinity.types import ScoreTable
 
@@ -23,6 +24,7 @@ class TableFormat(StrEnum):
     standley = "standley"
     mtgnet = "mtgnet"
     csv = "csv"
+    matrix = "matrix"
 
 
 def read_table(
@@ -39,10 +41,15 @@ def read_table(
     * ``mtgnet``: :func:`read_mtgnet` with ``path`` the gain file and ``members`` the 0/1
       membership file (required; gains, higher is better);
     * ``csv``: :func:`read_long_csv` (the groups layout ``group,task,score[,cost][,seed]``
-      or the pairs layout ``target,source,seed,score``, told apart by the header), in the
-      direction ``higher_is_better`` (used by this format only).
+      or the pairs layout ``target,source,seed,score``, told apart by the header);
+    * ``matrix``: :func:`~taskaffinity.tables.read_score_matrix` (the square score matrix
+      ``analyze`` reads, every cell measured: singles on the diagonal, pairs off it).
 
-    ``names``: the task names in column order (for ``csv``, the task order). Raises
+    ``higher_is_better`` is the direction of ``csv`` and ``matrix`` scores (the other
+    formats fix theirs).
+
+    ``names``: the task names in column order (for ``csv``, the task order; a ``matrix``
+    names its own). Raises
     :class:`~taskaffinity.errors.InputError` for an unknown format, a missing ``members``
     file for ``mtgnet``, or whatever the importer rejects.
     """
@@ -60,4 +67,8 @@ def read_table(
         if members is None:
             raise InputError("format 'mtgnet' needs the membership file", field="members")
         return read_mtgnet(members, path, names=name_list)
+    if fmt is TableFormat.matrix:
+        if name_list is not None:
+            raise InputError("format 'matrix' names its tasks in its first row", field="names")
+        return read_score_matrix(path, higher_is_better=higher_is_better)
     return read_long_csv(path, higher_is_better=higher_is_better, tasks=name_list)

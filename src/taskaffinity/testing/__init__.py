@@ -11,7 +11,8 @@ the same rules (DESIGN.md, "Contracts")::
 
 Each check raises ``AssertionError`` naming the broken rule. :class:`ToyBackend` (a
 millisecond nearest-centroid backend) with :func:`toy_suite`, :func:`synthetic_suite`,
-:func:`make_task` and :func:`random_table` are the small inputs the checks use.
+:func:`make_task`, :func:`random_table` and :func:`random_affinity` are the small inputs
+the checks use.
 """
 
 from taskaffinity.testing._backend_checks import check_backend
@@ -21,11 +22,13 @@ from taskaffinity.testing._estimator_checks import (
     check_estimator,
 )
 from taskaffinity.testing._search_checks import (
+    check_affinity_select,
     check_deterministic,
     check_partition,
     check_search,
     check_select,
     complete_table,
+    random_affinity,
     random_table,
 )
 from taskaffinity.testing._toy import (
@@ -42,6 +45,7 @@ __all__ = [
     "TINY_SCRATCH",
     "EstimatorChecks",
     "ToyBackend",
+    "check_affinity_select",
     "check_backend",
     "check_deterministic",
     "check_estimator",
@@ -50,6 +54,7 @@ __all__ = [
     "check_select",
     "complete_table",
     "make_task",
+    "random_affinity",
     "random_table",
     "synthetic_suite",
     "toy_suite",

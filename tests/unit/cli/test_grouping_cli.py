@@ -152,3 +152,102 @@ def test_mtgnet_published(published: Path, tmp_path: Path) -> None:
     )
     assert res.exit_code == 0, res.output
     assert [len(r["networks"]) <= r["budget"] for r in json.loads(out.read_text())] == [True] * 2
+
+
+AFFINITY = "target\\source,a,b,c\na,,0.4,-0.3\nb,0.5,,-0.2\nc,0.1,-0.1,\n"
+
+
+def test_select_from_an_affinity_csv(tmp_path: Path) -> None:
+    from taskaffinity.grouping import select_from_affinity
+    from taskaffinity.tables import read_affinity
+
+    path = tmp_path / "aff.csv"
+    path.write_text(AFFINITY)
+    out = tmp_path / "sel.json"
+    args = ["select", str(path), "--format", "affinity", "--budget", "2", "--budget", "1"]
+    res = RUN.invoke(app, [*args, "--json", str(out)])
+    assert res.exit_code == 0, res.output
+    data = json.loads(out.read_text())
+    assert [d["budget"] for d in data] == [1, 2]
+    assert [n["tasks"] for n in data[0]["networks"]] == [["a", "b", "c"]]
+    assert [n["tasks"] for n in data[1]["networks"]] == [["a", "b"], ["a", "c"]]
+    assert data[1]["objective"] == pytest.approx((0.4 + 0.5 + 0.1) / 3)
+    assert data[1]["chosen_on"] == "affinity" and data[1]["singleton_score"] == -1e6
+    api = select_from_affinity(read_affinity(path), 2)
+    assert data[1]["objective"] == api.predicted and data[1]["exact"] is True
+    res = RUN.invoke(app, [*args, "--singleton-score", "0", "--json", str(out)])
+    assert res.exit_code == 0 and json.loads(out.read_text())[1]["singleton_score"] == 0
+
+
+def test_select_from_the_json_an_estimate_writes(tmp_path: Path) -> None:
+    import numpy as np
+
+    from taskaffinity.types import AffinityMatrix
+
+    values = np.array([[np.nan, 0.4, -0.3], [0.5, np.nan, -0.2], [0.1, -0.1, np.nan]])
+    path = tmp_path / "tag.json"
+    path.write_text(json.dumps(AffinityMatrix(("a", "b", "c"), values, "tag").to_dict()))
+    out = tmp_path / "sel.json"
+    res = RUN.invoke(
+        app, ["select", str(path), "--format", "affinity", "--budget", "2", "--json", str(out)]
+    )
+    assert res.exit_code == 0, res.output
+    assert [n["tasks"] for n in json.loads(out.read_text())[0]["networks"]] == [
+        ["a", "b"],
+        ["a", "c"],
+    ]
+
+
+def test_select_from_a_score_matrix_with_hoa(tmp_path: Path) -> None:
+    path = tmp_path / "m.csv"
+    path.write_text(",a,b,c\na,0.8,0.84,0.79\nb,0.5,0.52,0.55\nc,0.9,0.88,0.91\n")
+    out = tmp_path / "sel.json"
+    base = ["select", str(path), "--format", "matrix", "--json", str(out)]
+    res = RUN.invoke(app, [*base, "--budget", "1"])  # no measured network covers a, b, c
+    assert res.exit_code == 2 and "no selection within budget 1" in res.output
+    res = RUN.invoke(app, [*base, "--budget", "1", "--hoa"])
+    assert res.exit_code == 0, res.output
+    rec = json.loads(out.read_text())[0]
+    assert [n["tasks"] for n in rec["networks"]] == [["a", "b", "c"]]
+    # HOA: each task's mean score in its two pairs
+    hoa = (0.84 + 0.79) / 2 + (0.5 + 0.55) / 2 + (0.9 + 0.88) / 2
+    assert rec["objective"] == pytest.approx(hoa) and rec["chosen_on"] == "hoa"
+    assert rec["val_objective"] is None  # the matrix did not measure a+b+c
+    res = RUN.invoke(app, [*base, "--budget", "3"])
+    assert res.exit_code == 0, res.output
+    rec = json.loads(out.read_text())[0]
+    assert rec["objective"] == pytest.approx(0.84 + 0.55 + 0.91)
+
+
+@pytest.mark.parametrize(
+    ("fmt", "text", "where"),
+    [
+        ("affinity", "x,a,b\na,,1\nb,zz,\n", "m.csv:3: field 'a': 'zz' is not a number"),
+        ("matrix", "x,a,b\na,1,1\nc,2,1\n", "m.csv:3: field 'task': row task 'c'"),
+        ("affinity", "x,a,b,c\na,,1,2\nb,3,,4\n", "m.csv:1: field 'c': no row for task(s)"),
+    ],
+)
+def test_a_malformed_matrix_is_a_one_line_error(
+    tmp_path: Path, fmt: str, text: str, where: str
+) -> None:
+    path = tmp_path / "m.csv"
+    path.write_text(text)
+    res = RUN.invoke(app, ["select", str(path), "--format", fmt, "--budget", "2"])
+    assert res.exit_code == 2 and where in res.output
+    assert len(res.output.strip().splitlines()) == 1
+
+
+def test_options_that_do_not_apply(tmp_path: Path) -> None:
+    path = tmp_path / "aff.csv"
+    path.write_text(AFFINITY)
+    aff = ["select", str(path), "--format", "affinity", "--budget", "2"]
+    res = RUN.invoke(app, [*aff, "--hoa"])
+    assert res.exit_code == 2 and "--hoa does not apply to --format affinity" in res.output
+    res = RUN.invoke(app, [*aff, "--test", str(path)])
+    assert res.exit_code == 2 and "--test does not apply" in res.output
+    val = _standley(tmp_path)
+    std = ["select", str(val), "--format", "standley", "--budget", "2"]
+    res = RUN.invoke(app, [*std, "--singleton-score", "0"])
+    assert res.exit_code == 2 and "--singleton-score applies to --format affinity" in res.output
+    res = RUN.invoke(app, [*std, "--max-group-size", "2"])
+    assert res.exit_code == 2 and "--max-group-size applies" in res.output

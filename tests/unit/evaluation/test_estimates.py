@@ -76,3 +76,24 @@ def test_hoa_on_standley(published: Path) -> None:
     t = read_standley(published / "standley2020" / "results.txt")
     out = evaluate_table(hoa(t), t, min_size=3)
     assert out["n"] == 55 and 0.5 < out["spearman"] <= 1 and out["regret"] >= 0
+
+
+def test_exact_estimate_has_zero_regret_when_gain_rates_and_scores_disagree() -> None:
+    """a is weak alone (0.10) and gains 20% with b; b is strong alone (0.90) and loses 5.6%
+    with a. In gain rates the pair is worth +14.4 points, in raw scores it is worth -0.03:
+    regret measured in one unit on both sides is zero for the exact estimate."""
+    values = np.array([[0.10, 0.12], [0.85, 0.90]])
+    gm = GainMatrix(("a", "b"), values, True)
+    exact = AffinityMatrix(gm.tasks, gain_rate(gm.values, True) / 100, "exact")
+    out = evaluate_affinity(exact, gm)
+    assert out["regret"] == pytest.approx(0.0, abs=1e-12)
+    assert out["chosen_groups"] == out["best_groups"] == ["a+b"]
+    assert out["best_value"] == pytest.approx(20.0 + (0.85 - 0.90) / 0.90 * 100)
+
+
+@pytest.mark.parametrize("higher", [True, False])
+def test_the_truth_itself_has_zero_regret(higher: bool) -> None:
+    gm = gain_matrix(_table(higher))
+    for scale in (1.0, 1 / 100):  # gain rates in percent or as fractions: same ranking
+        truth = AffinityMatrix(gm.tasks, gain_rate(gm.values, higher) * scale, "truth")
+        assert evaluate_affinity(truth, gm)["regret"] == pytest.approx(0.0, abs=1e-12)

@@ -1,6 +1,6 @@
-"""Every registered estimator, every registered grouping search and the shipped backends
-pass the contract suites of :mod:`taskaffinity.testing` (the same checks plug-in authors
-run)."""
+"""Every registered estimator, every registered grouping search (selection from affinity
+matrices included) and the shipped backends pass the contract suites of
+:mod:`taskaffinity.testing` (the same checks plug-in authors run)."""
 
 from __future__ import annotations
 
@@ -8,14 +8,17 @@ import pytest
 
 from taskaffinity.affinity import available
 from taskaffinity.backends import get_backend
+from taskaffinity.grouping import SEARCHES, available_searches, register_search
 from taskaffinity.testing import (
     TINY_SCRATCH,
     EstimatorChecks,
     ToyBackend,
+    check_affinity_select,
     check_backend,
     synthetic_suite,
     toy_suite,
 )
+from taskaffinity.types import Grouping
 
 _CHECKS: dict[str, EstimatorChecks] = {}
 
@@ -59,3 +62,26 @@ def test_a_broken_backend_fails_the_contract() -> None:
 
     with pytest.raises(AssertionError, match="second run"):
         check_backend(Drifting(), toy_suite())
+
+
+@pytest.mark.parametrize("name", available_searches("select"))
+@pytest.mark.parametrize("seed", range(24))
+def test_affinity_selection_contract(name: str, seed: int) -> None:
+    check_affinity_select(name, seed)
+
+
+def test_a_wrong_affinity_selection_fails_the_contract() -> None:
+    """The check can fail: a search claiming exactness that always answers with the one
+    network of every task is caught."""
+
+    @register_search("all_tasks_select", kind="select", exact=True)
+    class AllTasks:
+        def search(self, table, budget):  # type: ignore[no-untyped-def]
+            return Grouping((tuple(table.tasks),), 0.0, None, (1.0,), True, "all_tasks_select")
+
+    try:
+        with pytest.raises(AssertionError, match="not optimal"):
+            for seed in range(24):
+                check_affinity_select("all_tasks_select", seed)
+    finally:
+        SEARCHES.pop("all_tasks_select")

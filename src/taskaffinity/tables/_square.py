@@ -1,0 +1,246 @@
+"""Square task-by-task matrices from files: an affinity matrix (any estimate of pairwise
+transfer) and a complete score matrix of singles and pairs.
+
+CSV layout, the one ``taskaffinity analyze`` reads (row = target task, column = source
+task)::
+
+    target\\source,punct,poet,dynasty
+    punct,,0.12,-0.03
+    poet,0.05,,0.20
+    dynasty,-0.01,0.07,
+
+The first cell may hold any text (or none); the first row names the source tasks, the
+first column the target tasks. Rows may come in any order but must name exactly the
+column tasks, each once. Every off-diagonal cell must be a finite number. The diagonal is
+ignored in an affinity matrix (empty, ``nan`` or a number) and is the single-task score in
+a score matrix (required there).
+
+An affinity matrix may also be the JSON that ``taskaffinity estimate --json`` writes (the
+:meth:`~taskaffinity.types.AffinityMatrix.to_dict` form: ``tasks``, ``values`` with
+``null`` on the diagonal, ``method``); it is read when the file name ends in ``.json``.
+
+Every error is one :class:`~taskaffinity.errors.InputError` naming the file, the line
+(CSV; JSON syntax errors) and the field (the source task of a cell, ``task`` for a row
+name, ``values[i][j]`` in JSON).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from taskaffinity.errors import InputError
+from taskaffinity.types import AffinityMatrix, ScoreTable
+
+__all__ = ["read_affinity", "read_score_matrix", "write_affinity_csv"]
+
+_MISSING = {"", "nan", "na", "n/a", "-", "none", "null"}
+
+
+def _csv_rows(path: Path) -> list[tuple[int, list[str]]]:
+    if not path.is_file():
+        raise InputError("file not found", file=path)
+    with path.open(newline="", encoding="utf-8-sig") as fh:
+        reader = csv.reader(fh)
+        try:
+            rows = [(reader.line_num, row) for row in reader]
+        except (csv.Error, UnicodeDecodeError) as err:
+            raise InputError(f"not a readable CSV file: {err}", file=path) from None
+    rows = [(n, [c.strip() for c in r]) for n, r in rows if any(c.strip() for c in r)]
+    if not rows:
+        raise InputError("the file is empty", file=path)
+    return rows
+
+
+def _number(cell: str, *, path: Path, line: int, field: str, what: str) -> float:
+    try:
+        value = float(cell)
+    except ValueError:
+        raise InputError(
+            f"{cell!r} is not a number ({what})", file=path, line=line, field=field
+        ) from None
+    if not math.isfinite(value):
+        raise InputError(f"{cell!r} is not finite ({what})", file=path, line=line, field=field)
+    return value
+
+
+def _read_square_csv(path: Path, *, diagonal: bool) -> tuple[tuple[str, ...], np.ndarray]:
+    """Task names and the ``(n, n)`` matrix (row = target, column = source) of the square
+    CSV at ``path``; the diagonal is NaN unless ``diagonal`` (then required)."""
+    rows = _csv_rows(path)
+    head_line, header = rows[0]
+    tasks = tuple(header[1:])
+    if not tasks:
+        raise InputError("the first row names no source task", file=path, line=head_line)
+    for k, t in enumerate(tasks, start=2):
+        if not t:
+            raise InputError(
+                f"empty task name in column {k}", file=path, line=head_line, field=f"column {k}"
+            )
+    dup = next((t for t in tasks if tasks.count(t) > 1), None)
+    if dup is not None:
+        raise InputError(f"task {dup!r} names two columns", file=path, line=head_line, field=dup)
+    n = len(tasks)
+    matrix = np.full((n, n), np.nan)
+    seen: dict[str, int] = {}
+    for line, row in rows[1:]:
+        name = row[0]
+        if name not in tasks:
+            raise InputError(
+                f"row task {name!r} is not among the column tasks {list(tasks)} (a square "
+                "matrix names the same tasks in its first row and first column)",
+                file=path,
+                line=line,
+                field="task",
+            )
+        if name in seen:
+            raise InputError(
+                f"task {name!r} has a second row (first on line {seen[name]})",
+                file=path,
+                line=line,
+                field="task",
+            )
+        seen[name] = line
+        if len(row) != n + 1:
+            raise InputError(
+                f"row {name!r} has {len(row) - 1} cells, the first row names {n} tasks",
+                file=path,
+                line=line,
+                field=name,
+            )
+        i = tasks.index(name)
+        for j, cell in enumerate(row[1:]):
+            what = f"target {name!r}, source {tasks[j]!r}"
+            if i == j:
+                if not diagonal and cell.lower() in _MISSING:
+                    continue
+                if cell.lower() in _MISSING:
+                    raise InputError(
+                        f"missing single-task score of {name!r} (the diagonal)",
+                        file=path,
+                        line=line,
+                        field=tasks[j],
+                    )
+            elif cell.lower() in _MISSING:
+                raise InputError(
+                    f"missing cell ({what}): every off-diagonal cell needs a number",
+                    file=path,
+                    line=line,
+                    field=tasks[j],
+                )
+            value = _number(cell, path=path, line=line, field=tasks[j], what=what)
+            if i != j or diagonal:
+                matrix[i, j] = value
+    missing = [t for t in tasks if t not in seen]
+    if missing:
+        raise InputError(
+            f"no row for task(s) {missing}: the matrix is not square ({len(seen)} rows, "
+            f"{n} columns)",
+            file=path,
+            line=head_line,
+            field=missing[0],
+        )
+    return tasks, matrix
+
+
+def _read_affinity_json(path: Path) -> AffinityMatrix:
+    if not path.is_file():
+        raise InputError("file not found", file=path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as err:
+        raise InputError(f"not valid JSON: {err.msg}", file=path, line=err.lineno) from None
+    except UnicodeDecodeError as err:
+        raise InputError(f"not a readable text file: {err}", file=path) from None
+    if not isinstance(data, dict):
+        raise InputError("expected a JSON object with 'tasks' and 'values'", file=path)
+    tasks = data.get("tasks")
+    if not isinstance(tasks, list) or not tasks or not all(isinstance(t, str) and t for t in tasks):
+        raise InputError("expected a non-empty list of task names", file=path, field="tasks")
+    dup = next((t for t in tasks if tasks.count(t) > 1), None)
+    if dup is not None:
+        raise InputError(f"task {dup!r} is named twice", file=path, field="tasks")
+    n = len(tasks)
+    values = data.get("values")
+    if not isinstance(values, list) or len(values) != n:
+        raise InputError(f"expected {n} rows, one per task", file=path, field="values")
+    matrix = np.full((n, n), np.nan)
+    for i, row in enumerate(values):
+        if not isinstance(row, list) or len(row) != n:
+            raise InputError(
+                f"row {i} (target {tasks[i]!r}) needs {n} cells: the matrix is not square",
+                file=path,
+                field=f"values[{i}]",
+            )
+        for j, cell in enumerate(row):
+            if i == j:
+                continue
+            ok = isinstance(cell, int | float) and not isinstance(cell, bool)
+            if not ok or not math.isfinite(cell):
+                raise InputError(
+                    f"{cell!r} is not a finite number (target {tasks[i]!r}, source {tasks[j]!r})",
+                    file=path,
+                    field=f"values[{i}][{j}]",
+                )
+            matrix[i, j] = float(cell)
+    method = data.get("method")
+    params: Any = data.get("params")
+    return AffinityMatrix(
+        tuple(tasks),
+        matrix,
+        method if isinstance(method, str) and method else "imported",
+        params=params if isinstance(params, dict) else {},
+    )
+
+
+def read_affinity(path: str | Path) -> AffinityMatrix:
+    """The affinity matrix at ``path`` (module docstring): a square CSV, or the JSON of
+    ``taskaffinity estimate`` when the name ends in ``.json``.
+
+    Returns an :class:`~taskaffinity.types.AffinityMatrix` of shape ``(n, n)``:
+    ``values[i, j]`` = how much source ``tasks[j]`` is estimated to help target
+    ``tasks[i]`` (row = target, column = source), the diagonal NaN; tasks in column
+    order; ``method`` from the JSON, else ``"imported"``. Raises
+    :class:`~taskaffinity.errors.InputError` (file, line, field) when the matrix is not
+    square, its row and column names differ, a task is named twice, or an off-diagonal
+    cell is missing or not a finite number.
+    """
+    path = Path(path)
+    if path.suffix.lower() == ".json":
+        return _read_affinity_json(path)
+    tasks, matrix = _read_square_csv(path, diagonal=False)
+    return AffinityMatrix(tasks, matrix, "imported")
+
+
+def read_score_matrix(path: str | Path, *, higher_is_better: bool = True) -> ScoreTable:
+    """The complete square score matrix at ``path`` (module docstring): diagonal =
+    single-task scores, ``[i, j]`` = target ``tasks[i]``'s score when trained with source
+    ``tasks[j]``. Returns its singles + pairs :class:`~taskaffinity.types.ScoreTable`
+    (:meth:`~taskaffinity.types.ScoreTable.from_matrix`: one single network per task, one
+    pair network per pair, cost 1 each; tasks in column order). Unlike ``analyze``, which
+    accepts unmeasured cells, every cell is required. Raises
+    :class:`~taskaffinity.errors.InputError` as :func:`read_affinity` does, and for a
+    missing diagonal cell."""
+    tasks, matrix = _read_square_csv(Path(path), diagonal=True)
+    return ScoreTable.from_matrix(tasks, matrix, higher_is_better=higher_is_better)
+
+
+def write_affinity_csv(affinity: AffinityMatrix, path: str | Path) -> Path:
+    """Write ``affinity`` as the square CSV :func:`read_affinity` reads (first cell
+    ``target\\source``, diagonal empty, values with ``repr`` precision); returns ``path``."""
+    path = Path(path)
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        out = csv.writer(fh)
+        out.writerow(["target\\source", *affinity.tasks])
+        for i, task in enumerate(affinity.tasks):
+            cells = [
+                "" if i == j or np.isnan(v) else repr(float(v))
+                for j, v in enumerate(affinity.values[i])
+            ]
+            out.writerow([task, *cells])
+    return path
