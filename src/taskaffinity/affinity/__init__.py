@@ -4,7 +4,8 @@ Every estimator is a registered class with keyword hyperparameters and
 ``estimate(suite, backend, budget=None) -> AffinityMatrix`` (row = target task, column =
 source task, diagonal NaN, cost recorded). Registered: ``pvi`` (Ethayarajh et al. 2022;
 Li et al.), ``tag`` (lookahead affinity, Fifty et al. 2021), ``gradient_cosine`` (Yu et
-al. 2020). ``get_estimator(name, **params)`` builds one; ``available()`` lists them.
+al. 2020), ``grad_tag`` (linearised multitask model, Li et al. 2024).
+``get_estimator(name, **params)`` builds one; ``available()`` lists them.
 :class:`Budget` caps what an estimation may spend (seed, steps, seconds) and carries the
 brute-force grid's cost for ``cost_fraction``; ``run_estimator`` caches an estimate and
 ``load_affinity`` reads one back; ``open_target`` resolves a study folder or config
@@ -29,6 +30,12 @@ from taskaffinity.affinity._budget import (
     step_cap,
 )
 from taskaffinity.affinity._estimate_cache import load_affinity, run_estimator
+from taskaffinity.affinity._grad_tag import (
+    GradientSketch,
+    GradTAG,
+    fit_linearised,
+    linearised_losses,
+)
 from taskaffinity.affinity._gradient import GradientCosine, gradient_cosines
 from taskaffinity.affinity._lookahead import LookaheadAffinity, lookahead_step
 from taskaffinity.affinity._probe import with_max_steps
@@ -48,7 +55,9 @@ __all__ = [
     "CandidateGroup",
     "EstimationTarget",
     "Estimator",
+    "GradTAG",
     "GradientCosine",
+    "GradientSketch",
     "LookaheadAffinity",
     "PVIEstimator",
     "PVIGrouping",
@@ -56,9 +65,11 @@ __all__ = [
     "available",
     "compute_pvi",
     "cost_fraction",
+    "fit_linearised",
     "get_estimator",
     "gradient_cosines",
     "group_by_pvi",
+    "linearised_losses",
     "load_affinity",
     "lookahead_step",
     "open_target",

@@ -32,13 +32,20 @@ Every :class:`~taskaffinity.backends.Backend` offers two capabilities beyond ``r
     ``ctx.loss`` runs with dropout off by default, so probes are deterministic, and the
     probe's batches come from a separate random stream: a probe that restores what it
     changes leaves the training trajectory exactly as without it.
+
+    A probe may also define ``on_end(ctx)``: called once after the last optimizer step
+    (before checkpoint selection restores any best-dev weights), with ``ctx.batches``
+    empty, so it sees the final jointly trained model; ``ctx.examples(task, split, idx)``
+    gives batches of any split's examples (built for Grad-TAG, Li et al. 2024).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+import numpy as np
 
 if TYPE_CHECKING:
     from torch import Tensor
@@ -50,7 +57,8 @@ __all__ = ["Probe", "ProbeContext"]
 
 @runtime_checkable
 class Probe(Protocol):
-    """What ``train_with_probe`` calls: ``every`` (steps) and ``on_step(ctx)``."""
+    """What ``train_with_probe`` calls: ``every`` (steps) and ``on_step(ctx)``; an optional
+    ``on_end(ctx)`` is called once after the last step."""
 
     every: int
 
@@ -86,6 +94,28 @@ class ProbeContext:
             return tr.loss(task, batch)
         finally:
             tr.set_training(True)
+
+    def _held_out(self, what: str) -> Any:
+        from taskaffinity.errors import InputError
+
+        found = getattr(self._trainer, what, None)
+        if found is None:
+            raise InputError(
+                f"this backend's trainer gives no batches of held-out splits ({what})",
+                field="backend",
+            )
+        return found
+
+    def examples(self, task: str, split: str, idx: Sequence[int]) -> dict[str, Tensor]:
+        """The batch made of ``task``'s examples ``idx`` (positions in its ``split``:
+        ``"train"``, ``"dev"`` or ``"test"``). Raises
+        :class:`~taskaffinity.errors.InputError` when the backend's trainer cannot build
+        batches of held-out splits."""
+        return self._held_out("split_batch")(task, split, np.asarray(idx, dtype=np.int64))
+
+    def split_size(self, task: str, split: str) -> int:
+        """How many examples ``task``'s ``split`` has (what :meth:`examples` indexes)."""
+        return int(self._held_out("split_size")(task, split))
 
     def shared_parameters(self) -> list[Tensor]:
         """The trainable parameters of the shared body (no task head)."""

@@ -30,8 +30,8 @@ def _checks(name: str) -> EstimatorChecks:
     return _CHECKS[name]
 
 
-def test_the_three_estimators_are_registered() -> None:
-    assert {"pvi", "tag", "gradient_cosine"} <= set(available())
+def test_the_estimators_are_registered() -> None:
+    assert {"pvi", "tag", "gradient_cosine", "grad_tag"} <= set(available())
 
 
 @pytest.mark.parametrize("check", EstimatorChecks.CHECKS)

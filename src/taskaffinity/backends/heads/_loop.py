@@ -84,7 +84,8 @@ def fit_loop(
     probe: Probe | None = None,
 ) -> None:
     """Train ``trainer`` for ``trainer.total_steps`` steps on ``params`` (an iterable of
-    tensors or AdamW parameter groups); call ``probe.on_step`` every ``probe.every`` steps."""
+    tensors or AdamW parameter groups); call ``probe.on_step`` every ``probe.every`` steps
+    and ``probe.on_end`` (when the probe has one) once after the last step."""
     import torch
 
     cfg, total = trainer.cfg, trainer.total_steps
@@ -128,4 +129,7 @@ def fit_loop(
         trainer.examples += len(idx)
         if step % every == 0 or step == total:
             trainer.evaluate_dev(step)
+    on_end = getattr(probe, "on_end", None)
+    if on_end is not None:
+        on_end(ProbeContext(trainer, total, {}, sched.get_last_lr()[0]))
     trainer.set_training(False)

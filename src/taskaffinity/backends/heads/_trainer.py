@@ -99,6 +99,17 @@ class HeadTrainer(CheckpointSelection[TaskState]):
         sel = torch.as_tensor(idx, dtype=torch.long, device=self.device)
         return {k: v[sel] for k, v in self.states[name].splits["train"].items()}
 
+    def split_batch(self, name: str, split: str, idx: np.ndarray) -> dict[str, Tensor]:
+        """The batch of task ``name``'s examples ``idx`` of ``split`` (train/dev/test)."""
+        import torch
+
+        sel = torch.as_tensor(idx, dtype=torch.long, device=self.device)
+        return {k: v[sel] for k, v in self.states[name].splits[split].items()}
+
+    def split_size(self, name: str, split: str) -> int:
+        """Number of examples in task ``name``'s ``split``."""
+        return int(self.states[name].splits[split]["labels"].shape[0])
+
     def fit(self, probe: Probe | None = None) -> None:
         """Train for ``total_steps`` (:func:`~taskaffinity.backends.heads.fit_loop`): the
         body's parameter groups and every head at ``lr``; per-task best checkpoints."""
