@@ -213,13 +213,15 @@ class Backend:
         split: str = "test",
     ) -> tuple[np.ndarray, Cost]:
         """Single-task log-probabilities of gold labels on ``split``: ``(len(split),)``;
-        see :mod:`taskaffinity.backends._capabilities`."""
+        the real-input model from its best dev checkpoint (as in ``run``), the null model
+        its final weights; see :mod:`taskaffinity.backends._capabilities`."""
         if split not in ("train", "dev", "test"):
             raise InputError(f"unknown split {split!r}", field="split")
         start = time.perf_counter()
         tasks = self._validated([task_name], suite)
         with self._trained(self.config, suite, tasks, seed, null=null_input) as trainer:
-            trainer.use_best(task_name)
+            if not null_input:  # the null model's dev score says nothing: keep the last
+                trainer.use_best(task_name)
             logp = trainer.gold_log_probs(task_name, split)
         return logp, Cost(time.perf_counter() - start, trainer.steps, trainer.examples)
 
