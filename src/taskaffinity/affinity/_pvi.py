@@ -43,8 +43,11 @@ from taskaffinity.errors import InputError
 from taskaffinity.types import AffinityMatrix
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from taskaffinity.backends import Backend
     from taskaffinity.tasks import TaskSuite
+    from taskaffinity.types import RunResult
 
 __all__ = ["PVIEstimator", "PVIResult", "compute_pvi"]
 
@@ -83,16 +86,27 @@ class PVIEstimator(Estimator):
         self.rule = rule
 
     def estimate(
-        self, suite: TaskSuite, backend: Backend, budget: Budget | None = None
+        self,
+        suite: TaskSuite,
+        backend: Backend,
+        budget: Budget | None = None,
+        *,
+        runs: Sequence[RunResult] | None = None,
     ) -> AffinityMatrix:
         """Symmetric ``(n, n)`` similarity of PVI distributions (suite order, NaN diagonal).
 
-        Not a directed transfer estimate: PVI measures how usable each task's input is."""
+        Not a directed transfer estimate: PVI measures how usable each task's input is.
+        ``runs``: a study's stored runs; the single-task runs among them are reused as the
+        models on the real inputs (:func:`compute_pvi`), and the matrix's cost is then the
+        new training only (``result_.reused`` and ``result_.reused_cost`` say what was
+        reused)."""
         if self.similarity not in ("mean_diff", "p_value"):
             raise InputError(f"unknown similarity {self.similarity!r}", field="similarity")
         group_by_pvi({}, test=self.test, rule=self.rule)  # bad choices fail before training
         budget = budget or Budget()
-        result = compute_pvi(suite, backend, budget.seed, split=self.split, budget=budget)
+        result = compute_pvi(
+            suite, backend, budget.seed, split=self.split, budget=budget, runs=runs
+        )
         self.result_ = result
         self.grouping_ = result.grouping(alpha=self.alpha, test=self.test, rule=self.rule)
         names = tuple(suite.names)

@@ -114,10 +114,13 @@ class FittedTrainer(Protocol):
     steps: int
     examples: int
     test_predictions: Mapping[str, tuple[Any, ...]]
+    test_gold_log_probs: Mapping[str, tuple[float, ...]]
 
     def final_metrics(self) -> dict[str, dict[str, float]]:
         """Per task: test metrics and ``dev_`` metrics of its best dev checkpoint; fills
-        ``test_predictions`` (task -> one prediction per test example, in test order)."""
+        ``test_predictions`` (task -> one prediction per test example, in test order) and,
+        for a single-task run, ``test_gold_log_probs`` (task -> ``gold_log_probs`` of the
+        test split, same checkpoint)."""
         ...
 
     def use_best(self, name: str) -> None:
@@ -199,9 +202,11 @@ class Backend:
         cost = Cost(time.perf_counter() - start, trainer.steps, trainer.examples)
         # a trainer from outside this package may keep no predictions
         predictions = dict(getattr(trainer, "test_predictions", {}))
+        gold = dict(getattr(trainer, "test_gold_log_probs", {}))
         return RunResult(
-            spec.key, spec.tasks, spec.seed, scores, metrics, cost, predictions=predictions
-        )
+            spec.key, spec.tasks, spec.seed, scores, metrics, cost,
+            predictions=predictions, gold_log_probs=gold,
+        )  # fmt: skip
 
     def gold_log_probs(
         self,

@@ -36,7 +36,9 @@ def pvi_cmd(
     """Pointwise V-information per instance and task grouping by PVI.
 
     Independent two-sample t-tests for pairs, one-way ANOVA for 3+ tasks: tasks whose PVI
-    distributions do not differ (p > alpha) form candidate groups.
+    distributions do not differ (p > alpha) form candidate groups. On a study folder, the
+    stored single-task runs are reused as the models on the real inputs (JSON: "reused",
+    "reused_cost"; "cost" is the new training only).
     """
     from taskaffinity.affinity import Budget, compute_pvi, group_by_pvi, open_target
 
@@ -44,7 +46,10 @@ def pvi_cmd(
         group_by_pvi({}, test=test, rule=rule)  # bad choices fail before training
         tgt = open_target(target)
         seed = tgt.seed
-        result = compute_pvi(tgt.suite, tgt.backend, seed, split=split, budget=Budget(seed=seed))
+        runs = tgt.study.complete if tgt.study is not None else None
+        result = compute_pvi(
+            tgt.suite, tgt.backend, seed, split=split, budget=Budget(seed=seed), runs=runs
+        )
         grouping = result.grouping(alpha=alpha, test=test, rule=rule)
     except TaskAffinityError as err:
         fail(err)
@@ -60,6 +65,7 @@ def pvi_cmd(
             "tested": grouping.rows(),
             "proposed": ["+".join(g) for g in grouping.proposed.groups],
             "cost": result.cost.to_dict(),
+            "reused": result.reused, "reused_cost": result.reused_cost.to_dict(),
         }, out)  # fmt: skip
 
 
