@@ -9,9 +9,13 @@ For every task the same backend is trained twice with the same hyperparameters: 
     PVI(x -> y) = -log2 g[empty](y) + log2 g'[x](y)
 
 (the backend returns natural logs; we divide by ln 2, so PVI is in bits). A task's
-V-information is the mean PVI. Tagging tasks: ``g(y)`` is the mean over the instance's
-tokens of the gold tag's log-probability (the backend's documented choice), so a
-tagging PVI is a per-token average in bits.
+V-information is the mean PVI. ``g'`` is the task's single-task run, scored from its best
+dev checkpoint (reused from a study's store when it keeps it, see :func:`compute_pvi`);
+``g[empty]`` is scored from its final weights, as the authors use the final model (its dev
+metric is flat: it cannot see the input). Tagging tasks: ``g(y)`` is the mean over the
+instance's tokens of the gold tag's log-probability, over the tokens the real input keeps
+under the backend's length limit, the same tokens for both models; so a tagging PVI is a
+per-token average in bits.
 
 PVI does **not** define directed transfer. The AffinityMatrix of this estimator is a
 documented similarity of the tasks' PVI distributions, symmetric:
