@@ -41,6 +41,8 @@ from taskaffinity.affinity._lookahead import LookaheadAffinity, lookahead_step
 from taskaffinity.affinity._probe import with_max_steps
 from taskaffinity.affinity._pvi import PVIEstimator, PVIResult, compute_pvi
 from taskaffinity.affinity._pvi_significance import (
+    PVI_RULES,
+    PVI_TESTS,
     CandidateGroup,
     PVIGrouping,
     group_by_pvi,
@@ -50,6 +52,8 @@ from taskaffinity.affinity._target import EstimationTarget, open_target
 
 __all__ = [
     "ESTIMATORS",
+    "PVI_RULES",
+    "PVI_TESTS",
     "Budget",
     "BudgetExceeded",
     "CandidateGroup",

@@ -1,18 +1,32 @@
-"""Task grouping by PVI distributions (Li, Miller, Bethard and Savova, Tables 1 and 2).
+"""Task grouping by PVI distributions (Li, Miller, Bethard and Savova, "Identifying Task
+Groupings for Multi-Task Learning Using Pointwise V-Usable Information").
 
-Tasks whose PVI distributions are **not** significantly different (p >= alpha) are a
-candidate group: a two-sample t-test for pairs (Welch's unequal-variance test by default;
-the paper's paired t-test as an option, on equal-size samples drawn with a fixed seed) and
-a one-way ANOVA for 3 or more tasks (``scipy.stats``), at ``alpha = 0.01``. Every subset
-of 2+ tasks is tested (at most 2^12 subsets). The proposed grouping is greedy: take the
-largest candidate group (ties: higher p-value), remove its tasks, repeat; tasks left
-over stay alone.
+Tasks whose PVI distributions are **not** significantly different (``p > alpha``, as in the
+paper) are a candidate group: a two-sample t-test for pairs and a one-way ANOVA for 3 or
+more tasks (``scipy.stats``), at ``alpha = 0.01``. The instances of two datasets are
+independent samples, so the tests are independent-samples tests: Welch's unequal-variance
+t-test by default, or Student's pooled-variance t-test (``test="student"``, for two tasks
+the same p-value as the one-way ANOVA). No paired test is offered: instances of different
+datasets have no pairing, and pairing them by position would make the result depend on
+the order they are stored in. Every subset of 2+ tasks is tested (at most 2^12 subsets).
+
+The proposed grouping is greedy over the candidate groups, each task in at most one group,
+tasks left over alone. ``rule`` says which candidate comes first when a task is in
+several:
+
+* ``"largest"`` (default): the largest candidate group, ties broken by the higher p-value
+  (the most similar PVI distributions);
+* ``"paper"``: the rule of Li et al.: a task similar to several others is trained with the
+  grouping of the larger test statistic. Statistics of pairs and of larger groups are
+  compared on the F scale (``t**2`` for a pair, which is the two-group ANOVA's F for
+  Student's test); ties broken by the larger group.
 """
 
 from __future__ import annotations
 
 import csv
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,15 +35,19 @@ import numpy as np
 from taskaffinity.errors import InputError
 from taskaffinity.types import Grouping
 
-__all__ = ["CandidateGroup", "PVIGrouping", "group_by_pvi", "two_sample"]
+__all__ = ["PVI_RULES", "PVI_TESTS", "CandidateGroup", "PVIGrouping", "group_by_pvi", "two_sample"]
 
 MAX_TASKS = 12
+#: The two-sample tests offered for pairs of tasks (independent samples).
+PVI_TESTS = ("welch", "student")
+#: The rules that resolve a task in several candidate groups (see module docstring).
+PVI_RULES = ("largest", "paper")
 
 
 @dataclass(frozen=True)
 class CandidateGroup:
-    """One tested task set: ``test`` ("welch", "paired" or "anova"), its statistic
-    (t or F), p-value, and whether it is a candidate group (p >= alpha)."""
+    """One tested task set: ``test`` ("welch", "student" or "anova"), its statistic
+    (t or F), p-value, and whether it is a candidate group (p > alpha)."""
 
     tasks: tuple[str, ...]
     test: str
@@ -38,27 +56,34 @@ class CandidateGroup:
     candidate: bool
 
 
-def _equal_samples(samples: list[np.ndarray], seed: int) -> list[np.ndarray]:
-    n = min(len(s) for s in samples)
-    rng = np.random.default_rng(seed)
-    return [np.sort(rng.choice(s, size=n, replace=False)) if len(s) > n else s for s in samples]
+def _check_test(test: str) -> None:
+    if test == "paired":
+        raise InputError(
+            "no paired test: instances of different datasets are independent samples, with "
+            "no pairing; use 'welch' or 'student'",
+            field="test",
+        )
+    if test not in PVI_TESTS:
+        raise InputError(f"unknown test {test!r}; use 'welch' or 'student'", field="test")
 
 
-def two_sample(a: np.ndarray, b: np.ndarray, *, test: str = "welch", seed: int = 0) -> tuple:
-    """``(statistic, pvalue)`` of the two-sample t-test of PVI samples ``a`` vs ``b``.
-
-    ``test="paired"``: ``scipy.stats.ttest_rel`` on equal-size samples drawn (without
-    replacement) with ``seed`` - the paper's choice; pairs are formed by index."""
+def two_sample(a: np.ndarray, b: np.ndarray, *, test: str = "welch") -> tuple[float, float]:
+    """``(t, p)`` of the independent two-sample t-test of PVI samples ``a`` vs ``b`` (any
+    lengths; the order of the instances does not matter): Welch's (``"welch"``) or
+    Student's pooled-variance test (``"student"``), ``scipy.stats.ttest_ind``."""
     from scipy import stats
 
-    if test == "welch":
-        r = stats.ttest_ind(a, b, equal_var=False)
-    elif test == "paired":
-        a2, b2 = _equal_samples([np.asarray(a), np.asarray(b)], seed)
-        r = stats.ttest_rel(a2, b2)
-    else:
-        raise InputError(f"unknown test {test!r}; use 'welch' or 'paired'", field="test")
+    _check_test(test)
+    r = stats.ttest_ind(np.asarray(a, float), np.asarray(b, float), equal_var=test == "student")
     return float(r.statistic), float(r.pvalue)
+
+
+def _order_key(rule: str) -> Callable[[CandidateGroup], tuple[float, float]]:
+    """Sort key of the candidate groups under ``rule``: the first in order is taken first."""
+    if rule == "largest":
+        return lambda c: (-len(c.tasks), -c.pvalue)
+    # the paper: the larger statistic first, on the F scale (t**2 for a pair)
+    return lambda c: (-(c.statistic**2 if len(c.tasks) == 2 else c.statistic), -len(c.tasks))
 
 
 @dataclass(frozen=True)
@@ -98,13 +123,22 @@ class PVIGrouping:
 
 
 def group_by_pvi(
-    values: dict[str, np.ndarray], *, alpha: float = 0.01, test: str = "welch", seed: int = 0
+    values: dict[str, np.ndarray],
+    *,
+    alpha: float = 0.01,
+    test: str = "welch",
+    rule: str = "largest",
 ) -> PVIGrouping:
-    """Test every subset of 2+ tasks of ``values`` (task -> per-instance PVI) and propose
-    a grouping (see module docstring). ``Grouping.predicted`` = mean p-value of the
-    proposed multi-task groups (NaN when none)."""
+    """Test every subset of 2+ tasks of ``values`` (task -> per-instance PVI, any lengths)
+    and propose a grouping by ``rule`` (``"largest"``, the default, or ``"paper"``; see
+    the module docstring). ``Grouping.predicted`` = mean p-value of the proposed
+    multi-task groups (NaN when none); ``Grouping.method`` = ``pvi-<test>`` for the
+    default rule, ``pvi-<test>-paper`` for the paper's."""
     from scipy import stats
 
+    _check_test(test)
+    if rule not in PVI_RULES:
+        raise InputError(f"unknown rule {rule!r}; use 'largest' or 'paper'", field="rule")
     names = list(values)
     if len(names) > MAX_TASKS:
         raise InputError(f"PVI grouping tests every subset; at most {MAX_TASKS} tasks")
@@ -113,16 +147,14 @@ def group_by_pvi(
         for combo in itertools.combinations(names, size):
             samples = [np.asarray(values[t], dtype=float) for t in combo]
             if size == 2:
-                stat, p = two_sample(samples[0], samples[1], test=test, seed=seed)
+                stat, p = two_sample(samples[0], samples[1], test=test)
                 kind = test
             else:
-                if test == "paired":
-                    samples = _equal_samples(samples, seed)
                 r = stats.f_oneway(*samples)
                 stat, p, kind = float(r.statistic), float(r.pvalue), "anova"
-            ok = bool(np.isfinite(p) and p >= alpha)
+            ok = bool(np.isfinite(p) and p > alpha)
             tested.append(CandidateGroup(tuple(combo), kind, stat, p, ok))
-    order = sorted((c for c in tested if c.candidate), key=lambda c: (-len(c.tasks), -c.pvalue))
+    order = sorted((c for c in tested if c.candidate), key=_order_key(rule))
     left, groups, ps = set(names), [], []
     for c in order:
         if set(c.tasks) <= left:
@@ -134,6 +166,6 @@ def group_by_pvi(
         groups=tuple(groups),
         predicted=float(np.mean(ps)) if ps else float("nan"),
         exact=False,
-        method=f"pvi-{test}",
+        method=f"pvi-{test}" if rule == "largest" else f"pvi-{test}-{rule}",
     )
     return PVIGrouping(alpha, tuple(tested), proposed)

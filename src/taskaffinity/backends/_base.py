@@ -114,10 +114,13 @@ class FittedTrainer(Protocol):
     steps: int
     examples: int
     test_predictions: Mapping[str, tuple[Any, ...]]
+    test_gold_log_probs: Mapping[str, tuple[float, ...]]
 
     def final_metrics(self) -> dict[str, dict[str, float]]:
         """Per task: test metrics and ``dev_`` metrics of its best dev checkpoint; fills
-        ``test_predictions`` (task -> one prediction per test example, in test order)."""
+        ``test_predictions`` (task -> one prediction per test example, in test order) and,
+        for a single-task run, ``test_gold_log_probs`` (task -> ``gold_log_probs`` of the
+        test split, same checkpoint)."""
         ...
 
     def use_best(self, name: str) -> None:
@@ -199,9 +202,11 @@ class Backend:
         cost = Cost(time.perf_counter() - start, trainer.steps, trainer.examples)
         # a trainer from outside this package may keep no predictions
         predictions = dict(getattr(trainer, "test_predictions", {}))
+        gold = dict(getattr(trainer, "test_gold_log_probs", {}))
         return RunResult(
-            spec.key, spec.tasks, spec.seed, scores, metrics, cost, predictions=predictions
-        )
+            spec.key, spec.tasks, spec.seed, scores, metrics, cost,
+            predictions=predictions, gold_log_probs=gold,
+        )  # fmt: skip
 
     def gold_log_probs(
         self,
@@ -213,13 +218,15 @@ class Backend:
         split: str = "test",
     ) -> tuple[np.ndarray, Cost]:
         """Single-task log-probabilities of gold labels on ``split``: ``(len(split),)``;
-        see :mod:`taskaffinity.backends._capabilities`."""
+        the real-input model from its best dev checkpoint (as in ``run``), the null model
+        its final weights; see :mod:`taskaffinity.backends._capabilities`."""
         if split not in ("train", "dev", "test"):
             raise InputError(f"unknown split {split!r}", field="split")
         start = time.perf_counter()
         tasks = self._validated([task_name], suite)
         with self._trained(self.config, suite, tasks, seed, null=null_input) as trainer:
-            trainer.use_best(task_name)
+            if not null_input:  # the null model's dev score says nothing: keep the last
+                trainer.use_best(task_name)
             logp = trainer.gold_log_probs(task_name, split)
         return logp, Cost(time.perf_counter() - start, trainer.steps, trainer.examples)
 

@@ -5,14 +5,19 @@ Every :class:`~taskaffinity.backends.Backend` offers two capabilities beyond ``r
 ``gold_log_probs(task_name, suite, seed, *, null_input, split="test") -> (logp, Cost)``
     Trains the backend on that single task, with the run hyperparameters unchanged, and
     returns ``logp``, shape ``(len(split),)``: for every instance of ``split`` the natural
-    log-probability of its gold label under the best dev checkpoint (classification), or
+    log-probability of its gold label (classification), or
     the mean over the instance's tokens of the log-probability of each gold tag
-    (tagging; tokens cut by the length limit are left out). With ``null_input=True``
+    (tagging; tokens cut by the length limit of the **real** input are left out, in both
+    models, so both average over the same tokens). With ``null_input=True``
     every input of every split is replaced by the empty input (empty text; for tagging,
     one placeholder symbol per token, so only the length is known): the model ``g[null]``
     of V-usable information (Ethayarajh et al. 2022), so that
-    ``PVI = (logp_real - logp_null) / ln 2``. The suite is used as given: callers that
-    need a modified task (labels flipped, ...) build a modified TaskSuite.
+    ``PVI = (logp_real - logp_null) / ln 2``. The real-input model is scored from its best
+    dev checkpoint (the checkpoint ``run`` scores); the null model from its final weights,
+    as Ethayarajh et al. use the final model: without its input, its dev metric barely
+    moves (a constant prediction), so selecting on it would keep an early checkpoint. The
+    suite is used as given: callers that need a modified task (labels flipped, ...) build a
+    modified TaskSuite.
 
 ``train_with_probe(tasks, suite, seed, probe) -> Cost``
     One joint training run of ``tasks`` (identical to ``run`` apart from the probe's own

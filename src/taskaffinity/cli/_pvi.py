@@ -22,21 +22,35 @@ def pvi_cmd(
     groups_csv: Annotated[Path | None, typer.Option(help="every tested task set, CSV")] = None,
     out: Annotated[Path | None, JSON_OUT] = None,
     alpha: Annotated[float, typer.Option(help="significance level")] = 0.01,
-    test: Annotated[str, typer.Option(help="'welch' or 'paired' t-test for pairs")] = "welch",
+    test: Annotated[
+        str, typer.Option(help="independent t-test for pairs: 'welch' or 'student'")
+    ] = "welch",
+    rule: Annotated[
+        str,
+        typer.Option(
+            help="task similar to several: 'largest' group first, or 'paper' (larger statistic)"
+        ),
+    ] = "largest",
     split: Annotated[str, typer.Option(help="held-out split scored")] = "test",
 ) -> None:
     """Pointwise V-information per instance and task grouping by PVI.
 
-    Two-sample t-tests for pairs, one-way ANOVA for 3+ tasks: tasks whose PVI
-    distributions do not differ at alpha form candidate groups.
+    Independent two-sample t-tests for pairs, one-way ANOVA for 3+ tasks: tasks whose PVI
+    distributions do not differ (p > alpha) form candidate groups. On a study folder, the
+    stored single-task runs are reused as the models on the real inputs (JSON: "reused",
+    "reused_cost"; "cost" is the new training only).
     """
-    from taskaffinity.affinity import Budget, compute_pvi, open_target
+    from taskaffinity.affinity import Budget, compute_pvi, group_by_pvi, open_target
 
     try:
+        group_by_pvi({}, test=test, rule=rule)  # bad choices fail before training
         tgt = open_target(target)
         seed = tgt.seed
-        result = compute_pvi(tgt.suite, tgt.backend, seed, split=split, budget=Budget(seed=seed))
-        grouping = result.grouping(alpha=alpha, test=test, seed=seed)
+        runs = tgt.study.complete if tgt.study is not None else None
+        result = compute_pvi(
+            tgt.suite, tgt.backend, seed, split=split, budget=Budget(seed=seed), runs=runs
+        )
+        grouping = result.grouping(alpha=alpha, test=test, rule=rule)
     except TaskAffinityError as err:
         fail(err)
     if csv is not None:
@@ -47,9 +61,11 @@ def pvi_cmd(
     if out is not None:
         write_json({
             "v_information": result.v_information, "alpha": alpha, "test": test,
+            "rule": rule,
             "tested": grouping.rows(),
             "proposed": ["+".join(g) for g in grouping.proposed.groups],
             "cost": result.cost.to_dict(),
+            "reused": result.reused, "reused_cost": result.reused_cost.to_dict(),
         }, out)  # fmt: skip
 
 
@@ -66,7 +82,7 @@ def _print_groups(result: Any, grouping: Any) -> None:
     for t, v in result.v_information.items():
         vi.add_row(t, fmt(v, 3))
     console.print(vi)
-    cand = Table(title=f"Candidate groups (p >= {grouping.alpha})")
+    cand = Table(title=f"Candidate groups (p > {grouping.alpha})")
     for c in ("tasks", "test", "statistic", "p-value"):
         cand.add_column(c, justify="left" if c in ("tasks", "test") else "right")
     for c in grouping.candidates:

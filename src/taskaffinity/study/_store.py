@@ -11,7 +11,11 @@ predicted values (sorted), ``codes`` every prediction as its index into that lis
 (zlib-compressed little-endian unsigned integers, tagging: the tags of every example one
 after the other) and, for tagging, ``lengths`` the number of tags of each example (same
 encoding; NULL otherwise). A row decodes without the suite. Stores made before this table
-existed gain it when opened; their runs load with empty predictions.
+existed gain it when opened; their runs load with empty predictions. Table
+``gold_log_probs`` holds, for single-task runs, the natural-log probability of each test
+example's gold label (:attr:`RunResult.gold_log_probs`), one row per (run key, task):
+``logp`` the zlib-compressed little-endian float64 values in test order. Stores made before
+it gain it too; their runs load with none.
 
 Every write is one transaction, so a process killed at any moment (``kill -9``) leaves each
 run either fully stored, predictions included, or not stored at all. A run stored
@@ -75,6 +79,12 @@ CREATE TABLE IF NOT EXISTS predictions (
     labels BLOB NOT NULL,
     codes BLOB NOT NULL,
     lengths BLOB,
+    PRIMARY KEY (key, task)
+);
+CREATE TABLE IF NOT EXISTS gold_log_probs (
+    key TEXT NOT NULL,
+    task TEXT NOT NULL,
+    logp BLOB NOT NULL,
     PRIMARY KEY (key, task)
 );
 """
@@ -145,6 +155,14 @@ def decode_predictions(labels: bytes, codes: bytes, lengths: bytes | None) -> tu
     return tuple(out)
 
 
+def _pack_floats(values: Sequence[float]) -> bytes:
+    return zlib.compress(np.asarray(values, dtype="<f8").tobytes(), 9)
+
+
+def _unpack_floats(blob: bytes) -> tuple[float, ...]:
+    return tuple(np.frombuffer(zlib.decompress(blob), dtype="<f8").tolist())
+
+
 def spec_to_dict(spec: RunSpec) -> dict[str, Any]:
     return {
         "tasks": list(spec.tasks),
@@ -173,10 +191,12 @@ def result_to_dict(r: RunResult) -> dict[str, Any]:
 
 
 def result_from_dict(
-    d: dict[str, Any], predictions: Mapping[str, tuple[Any, ...]] | None = None
+    d: dict[str, Any],
+    predictions: Mapping[str, tuple[Any, ...]] | None = None,
+    gold_log_probs: Mapping[str, tuple[float, ...]] | None = None,
 ) -> RunResult:
-    """The RunResult of a :func:`result_to_dict` record, with ``predictions`` (stored apart:
-    they are not part of the record)."""
+    """The RunResult of a :func:`result_to_dict` record, with ``predictions`` and
+    ``gold_log_probs`` (stored apart: they are not part of the record)."""
     return RunResult(
         key=d["key"],
         tasks=tuple(d["tasks"]),
@@ -187,6 +207,7 @@ def result_from_dict(
         status=d["status"],
         error=d["error"],
         predictions=dict(predictions or {}),
+        gold_log_probs=dict(gold_log_probs or {}),
     )
 
 
@@ -238,9 +259,9 @@ class ResultStore:
         write(self._db, [(sql, (time.time(), key))])
 
     def record(self, result: RunResult) -> None:
-        """Store a finished run, its predictions and its attempt, in one transaction. Never
-        overwrites a complete run or its predictions (so a run is stored complete at most
-        once)."""
+        """Store a finished run, its predictions, gold log-probabilities and attempt, in one
+        transaction. Never overwrites a complete run or what is stored with it (so a run is
+        stored complete at most once)."""
         now = time.time()
         row = self._db.execute(
             "SELECT attempts, started FROM runs WHERE key = ?", (result.key,)
@@ -255,6 +276,15 @@ class ResultStore:
                 (result.key, task, *encode_predictions(values), result.key),
             )
             for task, values in result.predictions.items()
+        ]
+        stmts += [
+            (
+                "INSERT OR REPLACE INTO gold_log_probs (key, task, logp) "
+                "SELECT ?, ?, ? WHERE EXISTS "
+                "(SELECT 1 FROM runs WHERE key = ? AND status != 'complete')",
+                (result.key, task, _pack_floats(values), result.key),
+            )
+            for task, values in result.gold_log_probs.items()
         ]
         write(
             self._db,
@@ -309,9 +339,11 @@ class ResultStore:
 
     def results(self) -> list[RunResult]:
         """Finished (complete or failed) runs of the current plan, in plan order, with their
-        stored predictions (empty for runs stored without them)."""
+        stored predictions and gold log-probabilities (empty for runs stored without)."""
         return [
-            result_from_dict(json.loads(r["result"]), self.predictions(r["key"]))
+            result_from_dict(
+                json.loads(r["result"]), self.predictions(r["key"]), self.gold_log_probs(r["key"])
+            )
             for r in self.rows()
             if r["result"]
         ]
@@ -324,6 +356,14 @@ class ResultStore:
             (key,),
         )
         return {r["task"]: decode_predictions(r["labels"], r["codes"], r["lengths"]) for r in rows}
+
+    def gold_log_probs(self, key: str) -> dict[str, tuple[float, ...]]:
+        """Task -> stored test gold log-probabilities of run ``key`` (one per test example,
+        in test order), tasks sorted; empty when none are stored."""
+        rows = self._db.execute(
+            "SELECT task, logp FROM gold_log_probs WHERE key = ? ORDER BY task", (key,)
+        )
+        return {r["task"]: _unpack_floats(r["logp"]) for r in rows}
 
     def attempts(self, key: str | None = None) -> list[dict[str, Any]]:
         """History of finished attempts (all runs, or run ``key``), oldest first."""

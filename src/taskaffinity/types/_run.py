@@ -86,7 +86,12 @@ class RunResult:
     the task's predictions on the test split, one per test example in test order, from the
     checkpoint that gave ``scores[task]``: a label string (classification), a tuple of tags
     (tagging) or a text (generation); empty for backends that do not report them and for
-    runs stored before predictions were kept. Predictions take no part in equality.
+    runs stored before predictions were kept. ``gold_log_probs[task]``: for a single-task
+    run, the natural-log probability of each test example's gold label under that same
+    checkpoint, in test order (tagging: the mean over the example's scored tokens), what
+    the backend capability ``gold_log_probs`` returns for the real input (the model
+    ``g'`` of PVI); empty for joint runs, for backends that do not report them and for
+    runs stored before they were kept. Neither takes part in equality.
     """
 
     key: str
@@ -98,6 +103,9 @@ class RunResult:
     status: Literal["complete", "failed"] = "complete"
     error: str = ""
     predictions: Mapping[str, tuple[Any, ...]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    gold_log_probs: Mapping[str, tuple[float, ...]] = field(
         default_factory=dict, compare=False, repr=False
     )
 

@@ -5,7 +5,8 @@ task, the trained weights from the evaluation where the task's dev main score wa
 (what a checkpoint holds is the trainer's: body and that task's head, or only the LoRA
 adapter); :meth:`CheckpointSelection.final_metrics` scores every task's test split from its
 own best checkpoint and keeps those test predictions in
-:attr:`CheckpointSelection.test_predictions`.
+:attr:`CheckpointSelection.test_predictions` (and, for a single task, the test split's gold
+log-probabilities in :attr:`CheckpointSelection.test_gold_log_probs`).
 """
 
 from __future__ import annotations
@@ -45,11 +46,15 @@ class CheckpointSelection(Generic[S]):
 
     ``test_predictions`` (task name -> one prediction per test example, in test order:
     label string, tuple of tags or text) is filled by :meth:`final_metrics`, from the
-    checkpoint its test metrics come from; empty before.
+    checkpoint its test metrics come from; empty before. So is ``test_gold_log_probs``
+    for a single-task trainer that has ``gold_log_probs(name, split)`` (task name -> its
+    test split's gold log-probabilities, the real-input model of PVI, kept so that PVI need
+    not train it again); empty for a joint one.
     """
 
     states: dict[str, S]
     test_predictions: Mapping[str, tuple[Any, ...]] = MappingProxyType({})
+    test_gold_log_probs: Mapping[str, tuple[float, ...]] = MappingProxyType({})
 
     def predict(self, name: str, split: str) -> list[Any]:
         """Predictions for task ``name``'s ``split``, one per example (label, tags or text)."""
@@ -98,16 +103,22 @@ class CheckpointSelection(Generic[S]):
     def final_metrics(self) -> dict[str, dict[str, float]]:
         """Per task: test metrics and ``dev_`` metrics from its best dev checkpoint. Keeps
         each task's test predictions in :attr:`test_predictions` (tagging: one tuple of
-        tags per example)."""
+        tags per example) and, for a single task, its test gold log-probabilities in
+        :attr:`test_gold_log_probs`."""
         out: dict[str, dict[str, float]] = {}
         predictions: dict[str, tuple[Any, ...]] = {}
+        gold: dict[str, tuple[float, ...]] = {}
         for name in self.states:
             self.use_best(name)
             pred = self.predict(name, "test")
             test = self.score_predictions(name, "test", pred)
             tagging = self.states[name].task.kind == "tagging"
             predictions[name] = tuple(tuple(p) if tagging else p for p in pred)
+            scorer = getattr(self, "gold_log_probs", None)  # a plug-in may have none
+            if len(self.states) == 1 and callable(scorer):
+                gold[name] = tuple(float(x) for x in scorer(name, "test"))
             dev = self.score(name, "dev")
             out[name] = {**test, **{f"dev_{k}": v for k, v in dev.items()}}
         self.test_predictions = predictions
+        self.test_gold_log_probs = gold
         return out

@@ -2,7 +2,10 @@
 
 ``IGNORE`` is the label id of positions without a gold label (padded or cut tokens, labels
 outside the task's label set, prompt tokens of the ``lora`` backend); the losses and the
-gold log-probabilities skip them.
+gold log-probabilities skip them. With the null input (tagging) a token counts only where
+the real input represents it too: one placeholder per token fits more tokens under the
+length limit than the real characters or sub-words, and the two models of PVI must be
+trained on and scored over the same tokens.
 """
 
 from __future__ import annotations
@@ -29,7 +32,8 @@ class TaskState(TaskCheckpoint):
 
     ``splits[split]``: the body's features of that split plus ``labels``, ``(N,)`` label
     ids (classification) or ``(N, T)`` tag ids (tagging, ``IGNORE`` where no token is
-    represented), on ``device``.
+    represented; with ``null``, also where the real input would not represent it), on
+    ``device``.
     """
 
     def __init__(
@@ -54,6 +58,12 @@ class TaskState(TaskCheckpoint):
                         [self.index.get(t, IGNORE) for t in ex.tags[:n]], dtype=torch.long
                     )
                 labels[~data["tmask"]] = IGNORE
+                if null:  # only the tokens the real input keeps
+                    real = body.featurize(task, examples, False)["tmask"]
+                    keep = torch.zeros_like(data["tmask"])
+                    w = min(width, real.shape[1])
+                    keep[:, :w] = real[:, :w]
+                    labels[~keep] = IGNORE
             else:
                 labels = torch.as_tensor(
                     [self.index.get(ex.label, IGNORE) for ex in examples], dtype=torch.long
