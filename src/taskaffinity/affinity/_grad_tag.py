@@ -67,6 +67,7 @@ __all__ = ["GradTAG", "GradientSketch", "fit_linearised", "linearised_losses"]
 
 PROJECTIONS = ("gaussian", "count_sketch")
 GAUSSIAN_MAX_FLOATS = 2.5e8  # a 1 GB float32 projection matrix
+CHUNK = 32  # per-example gradients projected together
 
 
 @dataclass
@@ -158,13 +159,15 @@ class _Projection:
             self.signs = torch.randint(0, 2, (total,), generator=gen).float() * 2 - 1
 
     def __call__(self, flat: Any) -> np.ndarray:
+        """``(k, dim)`` projections of the ``(k, D)`` gradients ``flat`` (one matrix
+        product for the chunk: far faster than ``k`` vector products)."""
         import torch
 
         flat = flat.detach().float().cpu()
         if self.kind == "gaussian":
             return (flat @ self.matrix).double().numpy()
-        out = torch.zeros(self.dim, dtype=torch.float32)
-        out.index_add_(0, self.rows, flat * self.signs)
+        out = torch.zeros(flat.shape[0], self.dim, dtype=torch.float32)
+        out.index_add_(1, self.rows, flat * self.signs)
         return out.double().numpy()
 
 
@@ -267,23 +270,31 @@ class GradTAG(Estimator):
                 size = ctx.split_size(t, split)
                 k = min(self.examples, size)
                 idx = np.sort(rng.choice(size, size=k, replace=False))
-                rows, ms = [], []
-                for i in idx:
-                    loss = ctx.loss(t, ctx.examples(t, split, [int(i)]))
-                    grads = torch.autograd.grad(loss, params, allow_unused=True)
-                    flat = torch.cat(
-                        [
-                            (g if g is not None else torch.zeros_like(p)).reshape(-1)
-                            for p, g in zip(params, grads, strict=True)
-                        ]
-                    )
-                    ell = max(float(loss.detach()), 1e-12)
-                    # m = -log(expm1(l)); dm/dl = -exp(l) / expm1(l)
-                    rows.append(project(flat) * -(np.exp(ell) / np.expm1(ell)))
-                    ms.append(-np.log(np.expm1(ell)))
-                    count += 1
-                feats[split][t] = np.array(rows).reshape(len(idx), self.dim)
-                margins[split][t] = np.array(ms, dtype=np.float64)
+                rows: list[np.ndarray] = []
+                ells: list[float] = []
+                for chunk in np.array_split(idx, max(1, int(np.ceil(len(idx) / CHUNK)))):
+                    flats = []
+                    for i in chunk:
+                        loss = ctx.loss(t, ctx.examples(t, split, [int(i)]))
+                        grads = torch.autograd.grad(loss, params, allow_unused=True)
+                        flats.append(
+                            torch.cat(
+                                [
+                                    (g if g is not None else torch.zeros_like(p)).reshape(-1)
+                                    for p, g in zip(params, grads, strict=True)
+                                ]
+                            )
+                        )
+                        ells.append(max(float(loss.detach()), 1e-12))
+                    if flats:
+                        rows.append(project(torch.stack(flats)))
+                ell = np.array(ells, dtype=np.float64)
+                # m = -log(expm1(l)); dm/dl = -exp(l) / expm1(l)
+                scale = -(np.exp(ell) / np.expm1(ell))
+                proj = np.concatenate(rows) if rows else np.zeros((0, self.dim))
+                feats[split][t] = proj * scale[:, None]
+                margins[split][t] = -np.log(np.expm1(ell))
+                count += len(ell)
         return GradientSketch(
             tasks, feats["train"], feats["dev"], margins["train"], margins["dev"], count
         )
