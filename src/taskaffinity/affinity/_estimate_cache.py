@@ -4,12 +4,19 @@
 per-instance values and groups as CSV) under a key of everything the estimate depends on:
 method, hyperparameters, backend and its config, suite fingerprint, seed and step cap.
 ``load_affinity`` rebuilds an AffinityMatrix from its ``to_dict()`` JSON form.
+
+``runs``: a study's stored runs, handed to estimators whose ``estimate`` takes a ``runs``
+keyword (PVI reuses the single-task runs as its models on the real inputs; the estimate
+then costs only its new training). The keys of the runs handed over are part of the
+cache key, so an estimate computed without them is not mistaken for one with them.
 """
 
 from __future__ import annotations
 
 import hashlib
+import inspect
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,17 +29,25 @@ from taskaffinity.types import AffinityMatrix, Cost
 if TYPE_CHECKING:
     from taskaffinity.backends import Backend
     from taskaffinity.tasks import TaskSuite
+    from taskaffinity.types import RunResult
 
 __all__ = ["load_affinity", "run_estimator"]
 
 
-def _key(method: str, params: dict, backend: Backend, suite: TaskSuite, budget: Budget) -> str:
+def _key(
+    method: str,
+    params: dict,
+    backend: Backend,
+    suite: TaskSuite,
+    budget: Budget,
+    reused: list[str],
+) -> str:
     cfg = backend.config.to_dict() if hasattr(backend.config, "to_dict") else backend.config
-    payload = json.dumps(
-        [method, params, getattr(backend, "name", ""), cfg, suite.fingerprint,
-         budget.seed, budget.max_steps],
-        sort_keys=True, default=str,
-    )  # fmt: skip
+    fields: list[Any] = [method, params, getattr(backend, "name", ""), cfg, suite.fingerprint,
+                         budget.seed, budget.max_steps]  # fmt: skip
+    if reused:
+        fields.append(reused)
+    payload = json.dumps(fields, sort_keys=True, default=str)
     return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 
@@ -59,11 +74,15 @@ def run_estimator(
     cache_dir: Path | None = None,
     params: dict[str, Any] | None = None,
     force: bool = False,
+    runs: Sequence[RunResult] | None = None,
 ) -> tuple[AffinityMatrix, Any]:
     """Run (or reuse from ``cache_dir``) one estimator; returns the matrix and the
-    estimator object (None when reused from the cache)."""
+    estimator object (None when reused from the cache). ``runs``: stored runs the
+    estimator may reuse (module docstring)."""
     est = get_estimator(method, **(params or {}))
-    key = _key(method, est.get_params(), backend, suite, budget)
+    takes_runs = "runs" in inspect.signature(est.estimate).parameters
+    handed = list(runs) if (runs and takes_runs) else []
+    key = _key(method, est.get_params(), backend, suite, budget, sorted(r.key for r in handed))
     stem = method if budget.max_steps is None else f"{method}.max{budget.max_steps}"
     path = cache_dir / f"{stem}.json" if cache_dir else None
     if path is not None and path.is_file() and not force:
@@ -71,7 +90,11 @@ def run_estimator(
         if data.get("key") == key:
             aff = load_affinity(data)
             return _with_fraction(aff, budget), None
-    aff = est.estimate(suite, backend, budget)
+    aff = (
+        est.estimate(suite, backend, budget, runs=handed)
+        if handed
+        else est.estimate(suite, backend, budget)
+    )
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps({**aff.to_dict(), "key": key}, indent=1), encoding="utf-8")

@@ -49,8 +49,15 @@ def estimate_cmd(
         cap = step_cap(max_steps, budget, tgt.grid)
         b = Budget(seed=tgt.seed, max_steps=cap, reference=tgt.grid)
         cache = Path(target) / "estimates" if tgt.study is not None else None
+        runs = tgt.study.complete if tgt.study is not None else None
         aff, _ = run_estimator(
-            method, tgt.suite, tgt.backend, b, cache_dir=cache, params=parse_params(param)
+            method,
+            tgt.suite,
+            tgt.backend,
+            b,
+            cache_dir=cache,
+            params=parse_params(param),
+            runs=runs,
         )
     except TaskAffinityError as err:
         fail(err)

@@ -76,7 +76,13 @@ def compare_estimators(
         if progress:
             progress(method)
         aff, _ = run_estimator(
-            method, suite, backend, budget, cache_dir=Path(study.path) / "estimates", force=force
+            method,
+            suite,
+            backend,
+            budget,
+            cache_dir=Path(study.path) / "estimates",
+            force=force,
+            runs=study.complete,
         )
         ev = evaluate_affinity(aff, truth)
         frac = aff.cost_fraction

@@ -105,3 +105,26 @@ def test_estimator_and_command_reuse_the_study(study):
     assert data["cost"]["steps"] == est.result_.cost.steps
     bad = CliRunner().invoke(app, ["pvi", str(study / "out"), "--test", "paired"])
     assert bad.exit_code != 0 and "paired" in bad.output
+
+
+def test_run_estimator_hands_the_studys_runs_to_pvi_and_caches_apart(study, tmp_path):
+    """``run_estimator(..., runs=)`` (what ``estimate DIR`` and ``compare`` use) lets PVI
+    reuse the single-task runs: the estimate costs only the null models' training, and it
+    is cached under a different key from the estimate computed without the runs."""
+    from taskaffinity.affinity import run_estimator
+
+    data = open_study(study / "out")
+    tgt = open_target(study / "out")
+    budget = Budget(seed=0, reference=tgt.grid)
+    alone, _ = run_estimator("pvi", tgt.suite, tgt.backend, budget, cache_dir=tmp_path)
+    reused, est = run_estimator(
+        "pvi", tgt.suite, tgt.backend, budget, cache_dir=tmp_path, runs=data.complete
+    )
+    assert est is not None  # not taken from the cache of the estimate without runs
+    assert set(est.result_.reused) == set(NAMES)
+    assert 0 < reused.cost.steps < alone.cost.steps
+    np.testing.assert_allclose(reused.values, alone.values, atol=1e-4, equal_nan=True)
+    again, cached = run_estimator(
+        "pvi", tgt.suite, tgt.backend, budget, cache_dir=tmp_path, runs=data.complete
+    )
+    assert cached is None and again.cost.steps == reused.cost.steps
