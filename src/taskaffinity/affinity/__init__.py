@@ -12,7 +12,9 @@ brute-force grid's cost for ``cost_fraction``; ``run_estimator`` caches an estim
 to what an estimator runs on and ``step_cap`` turns a grid fraction into a step cap.
 Scoring estimates against measured transfer is in :mod:`taskaffinity.evaluation`. PVI
 extras: ``compute_pvi`` (per-instance PVI, CSV export)
-and ``group_by_pvi`` (t-tests / ANOVA candidate groups, proposed grouping).
+and ``group_by_pvi`` (t-tests / ANOVA candidate groups, proposed grouping). TAG extras:
+``lookahead_step`` (one probed step's matrix) and ``lookahead_displacements`` (one source
+task's lookahead step per shared tensor, for each option of ``LOOKAHEAD_STEPS``).
 """
 
 from taskaffinity.affinity._base import (
@@ -37,7 +39,12 @@ from taskaffinity.affinity._grad_tag import (
     linearised_losses,
 )
 from taskaffinity.affinity._gradient import GradientCosine, gradient_cosines
-from taskaffinity.affinity._lookahead import LookaheadAffinity, lookahead_step
+from taskaffinity.affinity._lookahead import (
+    LOOKAHEAD_STEPS,
+    LookaheadAffinity,
+    lookahead_displacements,
+    lookahead_step,
+)
 from taskaffinity.affinity._probe import with_max_steps
 from taskaffinity.affinity._pvi import PVIEstimator, PVIResult, compute_pvi
 from taskaffinity.affinity._pvi_significance import (
@@ -52,6 +59,7 @@ from taskaffinity.affinity._target import EstimationTarget, open_target
 
 __all__ = [
     "ESTIMATORS",
+    "LOOKAHEAD_STEPS",
     "PVI_RULES",
     "PVI_TESTS",
     "Budget",
@@ -75,6 +83,7 @@ __all__ = [
     "group_by_pvi",
     "linearised_losses",
     "load_affinity",
+    "lookahead_displacements",
     "lookahead_step",
     "open_target",
     "register_estimator",

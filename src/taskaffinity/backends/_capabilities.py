@@ -31,7 +31,7 @@ Every :class:`~taskaffinity.backends.Backend` offers two capabilities beyond ``r
             grads = torch.autograd.grad(ctx.loss(i, ctx.batches[i]), shared)
             with torch.no_grad():
                 for p, g in zip(shared, grads):
-                    p -= ctx.lr * g
+                    p -= ctx.lr * g      # one rate: a run with one parameter group
             z = {j: 1 - ctx.loss(j, b).item() / before[j] for j, b in ctx.batches.items()}
 
     ``ctx.loss`` runs with dropout off by default, so probes are deterministic, and the
@@ -54,6 +54,7 @@ import numpy as np
 
 if TYPE_CHECKING:
     from torch import Tensor
+    from torch.optim import Optimizer
 
     from taskaffinity.backends.heads import Trainer
 
@@ -75,11 +76,19 @@ class ProbeContext:
 
     * ``step``: 1-based step about to be taken; ``total_steps``; ``tasks``: sorted names;
     * ``batches``: ``{task: batch}``, one fresh training batch per task;
-    * ``lr``: the current learning rate of the shared parameters.
+    * ``lr``: the current learning rate of the optimizer's first parameter group;
+    * ``optimizer``: the run's torch optimizer, for what a probe reads of it (each
+      parameter group's current ``lr``, the per-parameter state); a probe never steps it
+      nor writes its state.
     """
 
     def __init__(
-        self, trainer: Trainer, step: int, batches: dict[str, dict[str, Tensor]], lr: float
+        self,
+        trainer: Trainer,
+        step: int,
+        batches: dict[str, dict[str, Tensor]],
+        lr: float,
+        optimizer: Optimizer,
     ) -> None:
         self._trainer = trainer
         self.step = step
@@ -87,6 +96,7 @@ class ProbeContext:
         self.tasks = tuple(trainer.train_sizes)
         self.batches = batches
         self.lr = lr
+        self.optimizer = optimizer
 
     def loss(self, task: str, batch: dict[str, Tensor], *, train_mode: bool = False) -> Tensor:
         """Scalar loss of ``task`` on ``batch`` with the current parameters (has grad).

@@ -4,6 +4,7 @@ Shared parameter ``w`` (2 values, starting at 0). Task losses (``TASK_LOSSES``):
 ``a = (w0 - 1)^2 + 100``, ``b = (w0 - 1)^2 + 0.1``, ``c = (w0 + 1)^2 + 1``,
 ``d = (w1 - 1)^2 + 1``. A step on ``a`` moves ``w0`` towards 1: it helps ``b`` (much, in
 relative terms: ``b``'s loss is small), hurts ``c``, and leaves ``d`` alone.
+``TensorContext`` is the same kind of probe context over any tensors, losses and optimizer.
 """
 
 from __future__ import annotations
@@ -23,26 +24,44 @@ TASK_LOSSES = {
 }
 
 
-class FakeContext:
-    def __init__(self, tasks: list[str], w: Any, lr: float) -> None:
-        self.batches = {t: None for t in tasks}
-        self.lr = lr
-        self._w = w
+class TensorContext:
+    """A probe context over given tensors: ``losses[task](params) -> scalar``, stepped by a
+    real torch ``optimizer`` (its parameter groups carry the learning rates)."""
+
+    def __init__(self, params: list[Any], losses: dict[str, Any], optimizer: Any) -> None:
+        self.batches = {t: None for t in losses}
+        self.optimizer = optimizer
+        self.lr = float(optimizer.param_groups[0]["lr"])
+        self._params = list(params)
+        self._losses = losses
 
     def loss(self, task: str, batch: Any) -> Any:
-        return TASK_LOSSES[task](self._w)
+        return self._losses[task](self._params)
 
     def shared_parameters(self) -> list[Any]:
-        return [self._w]
+        return list(self._params)
 
     @contextmanager
     def preserved(self) -> Any:
-        saved = self._w.detach().clone()
+        import torch
+
+        saved = [p.detach().clone() for p in self._params]
         try:
             yield
         finally:
-            with __import__("torch").no_grad():
-                self._w.copy_(saved)
+            with torch.no_grad():
+                for p, v in zip(self._params, saved, strict=True):
+                    p.copy_(v)
+
+
+class FakeContext(TensorContext):
+    """The losses of ``TASK_LOSSES`` over ``w``, one parameter group at ``lr`` (plain SGD)."""
+
+    def __init__(self, tasks: list[str], w: Any, lr: float) -> None:
+        import torch
+
+        losses = {t: (lambda p, f=TASK_LOSSES[t]: f(p[0])) for t in tasks}
+        super().__init__([w], losses, torch.optim.SGD([w], lr=lr))
 
 
 class FakeBackend:

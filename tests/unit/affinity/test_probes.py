@@ -86,7 +86,7 @@ def test_adam_like_step_keeps_the_signs_and_scales_up_small_gradients():
 
     tasks = ("a", "b", "c", "d")
     ctx = FakeContext(list(tasks), torch.zeros(2, requires_grad=True), lr=0.01)
-    sgd, adam = lookahead_step(ctx, tasks, step="sgd"), lookahead_step(ctx, tasks)
+    sgd, adam = lookahead_step(ctx, tasks, step="sgd"), lookahead_step(ctx, tasks, step="adam")
     off = ~np.eye(4, dtype=bool) & (np.abs(sgd) > 1e-12)
     np.testing.assert_array_equal(np.sign(adam[off]), np.sign(sgd[off]))
     # gradient (-2, 0) -> unit RMS (-sqrt 2, 0): a step of lr * sqrt(2) on w0

@@ -115,7 +115,7 @@ def fit_loop(
     for step in range(1, total + 1):
         if probe is not None and probe_iters is not None and step % probe.every == 0:
             batches = {n: trainer.batch(n, next(probe_iters[n])) for n in names}
-            probe.on_step(ProbeContext(trainer, step, batches, sched.get_last_lr()[0]))
+            probe.on_step(ProbeContext(trainer, step, batches, sched.get_last_lr()[0], opt))
             trainer.set_training(True)
         name = names[int(rng.choice(len(names), p=probs))] if len(names) > 1 else names[0]
         idx = next(iters[name])
