@@ -62,7 +62,7 @@ def test_compare_scores_every_estimator_and_reports(study):
     res = CliRunner().invoke(app, ["compare", str(study / "out"), "--json", str(out)])
     assert res.exit_code == 0, res.output
     rows = json.loads(out.read_text())
-    assert {r["method"] for r in rows} == {"pvi", "tag", "gradient_cosine"}
+    assert {r["method"] for r in rows} == {"pvi", "tag", "gradient_cosine", "grad_tag"}
     for r in rows:
         assert {"method", "spearman", "top1", "regret", "cost_fraction"} <= set(r)
         assert r["regret"] >= 0 and set(r["per_target"]) == set(NAMES)

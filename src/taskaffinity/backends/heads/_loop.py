@@ -131,5 +131,5 @@ def fit_loop(
             trainer.evaluate_dev(step)
     on_end = getattr(probe, "on_end", None)
     if on_end is not None:
-        on_end(ProbeContext(trainer, total, {}, sched.get_last_lr()[0]))
+        on_end(ProbeContext(trainer, total, {}, sched.get_last_lr()[0], opt))
     trainer.set_training(False)
