@@ -10,9 +10,12 @@ import typer
 
 from taskaffinity.cli._affinity_args import JSON_OUT, write_json
 from taskaffinity.cli._app import app, fail
-from taskaffinity.errors import TaskAffinityError
+from taskaffinity.errors import InputError, TaskAffinityError
 
 __all__ = ["pvi_cmd"]
+
+TESTS = ("welch", "paired")
+SPLITS = ("train", "dev", "test")
 
 
 @app.command("pvi")
@@ -33,6 +36,11 @@ def pvi_cmd(
     from taskaffinity.affinity import Budget, compute_pvi, open_target
 
     try:
+        if not 0 < alpha < 1:
+            raise InputError(f"a significance level is in (0, 1), got {alpha}", field="alpha")
+        for name, value, choices in (("test", test, TESTS), ("split", split, SPLITS)):
+            if value not in choices:
+                raise InputError(f"must be one of {list(choices)}, got {value!r}", field=name)
         tgt = open_target(target)
         seed = tgt.seed
         result = compute_pvi(tgt.suite, tgt.backend, seed, split=split, budget=Budget(seed=seed))
