@@ -2,14 +2,16 @@
 
 ``run_study`` calls it after planning the runs and before it creates the study folder, so
 that bad input never leaves a store behind or a study half-trained: the worker count, a
-plan that trains nothing, the backend's resources (a model folder, a model package) and
-every planned task for the backend (its kind, metric, splits, labels). Each error names
+plan that trains nothing, the Ray package for the ``ray`` executor, the backend's
+resources (a model folder, a model package) and every planned task for the backend (its
+kind, metric, splits, labels). Each error names
 the config file, the line and the field (``tasks[1].metric``, ``backend.model``; for a task
 of a built-in or plug-in suite, ``suite``).
 """
 
 from __future__ import annotations
 
+import importlib.util
 from typing import TYPE_CHECKING, Any
 
 from taskaffinity.config import StudyConfig
@@ -56,6 +58,10 @@ def check_study(
     check_workers(workers)
     if not specs:
         raise config.error("the plan trains no run (e.g. pairs of a single task)", "plan")
+    if config.executor.kind == "ray" and importlib.util.find_spec("ray") is None:
+        raise config.error(
+            "the ray executor needs Ray: pip install 'taskaffinity[ray]'", "executor.kind"
+        )
     check_resources = getattr(backend, "check_resources", None)
     if check_resources is not None:
         try:

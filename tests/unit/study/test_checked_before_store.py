@@ -72,6 +72,17 @@ def test_missing_encoder_model(folder) -> None:
     assert (err.line, err.field) == (9, "backend.model")
 
 
+def test_the_ray_executor_needs_ray(folder, monkeypatch) -> None:
+    import importlib.util
+
+    find_spec = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "ray" else find_spec(name, *a)
+    )
+    err = _refused(folder, TASKS + "executor: {kind: ray}\n")
+    assert (err.line, err.field) == (12, "executor.kind") and "pip install" in err.message
+
+
 def test_workers_must_be_positive(folder) -> None:
     err = _refused(folder, TASKS, workers=-3)
     assert err.field == "workers"
