@@ -21,6 +21,7 @@ Cross-field rules (one value against another) stay in ``__post_init__`` after th
 from __future__ import annotations
 
 import dataclasses
+import math
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -36,7 +37,8 @@ class Constraint:
     """What a field's value must be.
 
     * ``kind``: ``int`` (an integer), ``float`` (any real number, int or float), ``bool``,
-      ``str``, ``dict``, ``list``, or ``None`` (any type). A ``bool`` is never a number.
+      ``str``, ``dict``, ``list``, or ``None`` (any type). A ``bool`` is never a number,
+      and a number is finite (NaN and infinities break every number constraint).
     * ``gt``, ``ge``, ``lt``, ``le``: bounds of a number;
     * ``choices``: the allowed values;
     * ``nonempty``: a string (or container) must not be empty;
@@ -60,6 +62,8 @@ class Constraint:
         if value is None and self.nullable:
             return True
         if self.kind is not None and not _is_kind(value, self.kind):
+            return False
+        if self.kind in (int, float) and not _finite(value):
             return False
         if self.choices is not None and value not in self.choices:
             return False
@@ -106,6 +110,8 @@ class Constraint:
         """The error message for the bad ``value``."""
         if self.message is not None:
             return self.message.format(value=value)
+        if self.kind in (int, float) and isinstance(value, float) and math.isinf(value):
+            return f"must be a finite number ({self.describe()}), got {value!r}"
         return f"must be {self.describe()}, got {value!r}"
 
 
@@ -115,6 +121,10 @@ def _is_kind(value: Any, kind: type) -> bool:
     if kind is float:
         return isinstance(value, int | float)
     return isinstance(value, kind)
+
+
+def _finite(value: int | float) -> bool:
+    return isinstance(value, int) or math.isfinite(value)
 
 
 def _num(x: float) -> str:

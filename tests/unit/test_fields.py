@@ -46,3 +46,31 @@ def test_valid_values_pass_and_help_is_kept() -> None:
     assert help_texts(Settings)["rate"] == "a share"
     assert Constraint(kind=int, ge=0).describe() == "an integer >= 0"
     assert Constraint(kind=float, gt=0).describe() == "a positive number"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"decay": float("inf")}, "ex.decay"),
+        ({"decay": float("nan")}, "ex.decay"),
+        ({"steps": 2.0}, "ex.steps"),
+        ({"steps": float("inf")}, "ex.steps"),
+    ],
+)
+def test_numbers_must_be_finite_and_integers_integral(kwargs, field) -> None:
+    with pytest.raises(InputError) as info:
+        Settings(**kwargs)
+    assert info.value.field == field
+
+
+def test_an_unbounded_number_is_still_finite() -> None:
+    @dataclass
+    class Free:
+        x: float = option(0.0, "any real number", kind=float)
+
+        def __post_init__(self) -> None:
+            check_fields(self)
+
+    Free(x=-1e300)
+    with pytest.raises(InputError, match="finite"):
+        Free(x=float("-inf"))

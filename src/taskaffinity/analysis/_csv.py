@@ -7,8 +7,9 @@ Score CSV (row = target, column = auxiliary, diagonal = single-task score)::
     poet,0.52,0.50,
     dynasty,0.90,0.91,0.89
 
-An empty cell (or ``nan``, ``NA``, ``-``) means "not measured". Rows may come in any order
-but must name exactly the header's tasks.
+An empty cell (or ``nan``, ``NA``, ``-``) off the diagonal means "not measured"; every
+diagonal cell (the single-task score every gain is relative to) is required. Rows may come
+in any order but must name exactly the header's tasks.
 
 Categories CSV: a header with columns ``task`` and ``category`` (others ignored), then one
 row per task.
@@ -16,12 +17,12 @@ row per task.
 
 from __future__ import annotations
 
-import csv
 import math
 from pathlib import Path
 
 import numpy as np
 
+from taskaffinity._text import csv_rows
 from taskaffinity.errors import InputError
 from taskaffinity.types import ScoreTable
 
@@ -31,15 +32,7 @@ _MISSING = {"", "nan", "na", "n/a", "-", "none", "null"}
 
 
 def _rows(path: Path) -> list[tuple[int, list[str]]]:
-    if not path.is_file():
-        raise InputError("file not found", file=path)
-    with path.open(newline="", encoding="utf-8-sig") as fh:
-        reader = csv.reader(fh)
-        try:
-            rows = [(reader.line_num, row) for row in reader]
-        except (csv.Error, UnicodeDecodeError) as err:
-            raise InputError(f"not a readable CSV file: {err}", file=path) from None
-    rows = [(n, [c.strip() for c in r]) for n, r in rows if any(c.strip() for c in r)]
+    rows = [(n, [c.strip() for c in r]) for n, r in csv_rows(path)]
     if not rows:
         raise InputError("the file is empty", file=path)
     return rows
@@ -114,6 +107,15 @@ def read_score_csv(path: str | Path, *, higher_is_better: bool = True) -> ScoreT
             line=head_line,
             field=missing[0],
         )
+    for i, t in enumerate(tasks):
+        if np.isnan(matrix[i, i]):
+            raise InputError(
+                f"task {t!r} has no single-task score (its diagonal cell is empty): every gain "
+                "is relative to it",
+                file=path,
+                line=seen[t],
+                field=t,
+            )
     return ScoreTable.from_matrix(tasks, matrix, higher_is_better=higher_is_better)
 
 

@@ -26,6 +26,7 @@ import numpy as np
 from taskaffinity._registry import Registry
 from taskaffinity.backends._train_config import TrainConfig
 from taskaffinity.errors import InputError
+from taskaffinity.metrics import check_metric
 from taskaffinity.types import Cost, RunResult, RunSpec
 
 if TYPE_CHECKING:
@@ -44,7 +45,7 @@ __all__ = [
     "validated_tasks",
 ]
 
-BACKENDS: Registry = Registry("backend", field="backend")
+BACKENDS: Registry = Registry("backend", field="name")
 
 
 def register_backend(name: str) -> Callable[[type[Backend]], type[Backend]]:
@@ -75,6 +76,7 @@ def validated_tasks(
     suite.check(names)
     tasks = [suite.task(n) for n in sorted(names)]
     for t in tasks:
+        check_metric(t.metric, t.kind, t.name)
         if t.kind not in kinds:
             raise InputError(
                 f"task {t.name!r} is a {t.kind} task; backend {backend!r} trains "
@@ -166,8 +168,33 @@ class Backend:
         raise NotImplementedError
 
     def suite_fingerprint(self, tasks: Sequence[str], suite: TaskSuite) -> str:
-        """What of the suite a run depends on (default: only the run's own tasks)."""
+        """What of the suite a run depends on (default: the definitions and data of the
+        run's own tasks, :meth:`TaskSuite.tasks_fingerprint`; not the suite's name, the
+        order of its tasks nor its other tasks)."""
+        return suite.tasks_fingerprint(tasks)
+
+    def former_suite_fingerprint(self, tasks: Sequence[str], suite: TaskSuite) -> str:
+        """:meth:`suite_fingerprint` as taskaffinity 0.1 computed it (the fingerprint of
+        the suite of the run's tasks, with the suite's name): the key a store made then
+        holds the run under."""
         return suite.subset(sorted(tasks)).fingerprint
+
+    def previous_specs(self, spec: RunSpec, suite: TaskSuite) -> list[RunSpec]:
+        """The run ``spec`` as earlier key schemes named it (same tasks, config and seed,
+        the suite fingerprint of :meth:`former_suite_fingerprint`), for migrating the keys
+        of stored runs (:func:`taskaffinity.study.migrate_keys`)."""
+        old = dataclasses.replace(spec, suite=self.former_suite_fingerprint(spec.tasks, suite))
+        return [old] if old.key != spec.key else []
+
+    def check_resources(self) -> None:
+        """Raise :class:`InputError` (on the option at fault, e.g. ``model``) when what a run
+        needs besides the suite is missing, so that a study stops before any run: the base
+        class needs nothing."""
+
+    def check_tasks(self, names: Sequence[str], suite: TaskSuite) -> None:
+        """Raise :class:`InputError` when this backend cannot train the tasks ``names`` of
+        ``suite`` together (:func:`validated_tasks`: kinds, metrics, splits, labels)."""
+        self._validated(names, suite)
 
     # ---- public API ---------------------------------------------------------------
     def spec(self, tasks: Sequence[str], seed: int, suite: TaskSuite) -> RunSpec:

@@ -6,14 +6,17 @@ For CPU runs and languages without a usable pretrained encoder (Classical Chines
 The character vocabulary is built from the training text of the **whole suite** (sorted,
 deterministic), so single-task and joint runs share one embedding table and a task's
 single-task numbers do not depend on which partner it was trained with. Hence a scratch
-run's identity includes the whole suite's fingerprint.
+run's identity includes that vocabulary besides its own tasks.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from taskaffinity._fields import option
@@ -164,5 +167,20 @@ class ScratchBackend(Backend):
         return _build_body(config, CharVocab(suite, config.min_char_count))
 
     def suite_fingerprint(self, tasks: Sequence[str], suite: TaskSuite) -> str:
-        """The whole suite's fingerprint: the vocabulary depends on every task's text."""
+        """The run's own tasks (:meth:`TaskSuite.tasks_fingerprint`) and the character
+        vocabulary, built from every task's training text: all a run reads of the other
+        tasks (their labels, metrics, dev and test sets and the suite's order do not
+        change its result)."""
+        vocab = _vocabulary_digest(suite, self.config.min_char_count)
+        return hashlib.sha256((suite.tasks_fingerprint(tasks) + vocab).encode()).hexdigest()[:12]
+
+    def former_suite_fingerprint(self, tasks: Sequence[str], suite: TaskSuite) -> str:
+        """The whole suite's fingerprint, as taskaffinity 0.1 keyed scratch runs."""
         return suite.fingerprint
+
+
+@lru_cache(maxsize=8)
+def _vocabulary_digest(suite: TaskSuite, min_count: int) -> str:
+    """Hash of the characters of :class:`CharVocab` ``(suite, min_count)`` in id order."""
+    chars = sorted(CharVocab(suite, min_count).index)
+    return hashlib.sha256(json.dumps(chars, ensure_ascii=False).encode()).hexdigest()

@@ -40,9 +40,7 @@ class TrainConfig:
     max_steps: int | None = option(
         None, "upper bound on optimizer steps (None: no cap)", kind=int, gt=0, nullable=True
     )
-    batch_size: int = option(
-        32, "examples per optimizer step (one task per step)", kind=float, gt=0
-    )
+    batch_size: int = option(32, "examples per optimizer step (one task per step)", kind=int, gt=0)
     lr: float = option(
         1e-3, "peak AdamW learning rate of the trained body and the heads", kind=float, gt=0
     )
@@ -60,7 +58,7 @@ class TrainConfig:
         gt=0,
         nullable=True,
     )
-    eval_batch_size: int = option(256, "batch size for dev/test inference", kind=float, gt=0)
+    eval_batch_size: int = option(256, "batch size for dev/test inference", kind=int, gt=0)
     dropout: float = option(0.1, "dropout probability in the shared body", kind=float, ge=0, lt=1)
     random_streams: str = option(
         "per_run",

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from taskaffinity.cli._app import app, fail
-from taskaffinity.errors import TaskAffinityError
+from taskaffinity.errors import InputError, TaskAffinityError
 
 if TYPE_CHECKING:
     from taskaffinity.analysis import Analysis
@@ -109,7 +109,12 @@ def analyze(
         else:
             table = read_score_csv(scores, higher_is_better=not lower_is_better)
         cats = read_categories_csv(categories) if categories else None
-        result = run_analysis(table, categories=cats, seeds=seeds)
+        try:
+            result = run_analysis(table, categories=cats, seeds=seeds)
+        except InputError as err:
+            if err.file is not None or err.field != "category":
+                raise
+            raise InputError(err.message, file=categories, field=err.field) from None
     except TaskAffinityError as err:
         fail(err)
     if json_out is not None and str(json_out) == "-":

@@ -18,6 +18,7 @@ from taskaffinity.cli._affinity_args import (
     JSON_OUT,
     MAX_STEPS,
     PARAM,
+    check_budget,
     parse_params,
     write_json,
 )
@@ -45,6 +46,7 @@ def estimate_cmd(
 
     try:
         ESTIMATORS.lookup(method)
+        check_budget(budget)
         tgt = open_target(target)
         cap = step_cap(max_steps, budget, tgt.grid)
         b = Budget(seed=tgt.seed, max_steps=cap, reference=tgt.grid)
@@ -85,6 +87,7 @@ def compare_cmd(
     from taskaffinity.study import open_study
 
     try:
+        check_budget(budget)
         study = open_study(target)
         cap = step_cap(max_steps, budget, study.grid_cost(study.config.seeds[0]))
         rows, matrices, truth = compare_estimators(

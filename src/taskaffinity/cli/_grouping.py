@@ -23,8 +23,11 @@ from taskaffinity.cli._table_args import (
     SelectFormat,
     SingletonScore,
     Test,
+    check_budgets,
     emit_records,
     load_table,
+    load_test_table,
+    on_test,
 )
 from taskaffinity.errors import InputError
 from taskaffinity.grouping import (
@@ -142,6 +145,7 @@ def select(
     over tasks.
     """
     try:
+        check_budgets(budget)
         if fmt is SelectFormat.affinity:
             _not_with_affinity({"test": test, "hoa": hoa, "members": members, "names": names,
                                 "lower-is-better": lower_is_better})  # fmt: skip
@@ -157,10 +161,10 @@ def select(
                     field="max_group_size",
                 )
             table = load_table(val, fmt, members, names, lower_is_better)
-            test_table = load_table(test, fmt, members, names, lower_is_better) if test else None
+            test_table = load_test_table(test, table, fmt, members, names, lower_is_better)
             choose = _predicted(table, fmt, max_group_size) if hoa else table
             records = [
-                _record(select_networks(choose, b, test=test_table), b, table, hoa)
+                _record(on_test(select_networks(choose, b), test_table, test), b, table, hoa)
                 for b in sorted(budget)
             ]
     except InputError as err:
@@ -177,8 +181,8 @@ def partition_cmd(
     budget: Annotated[
         list[float] | None, typer.Option(help="Budget on total cost; repeat. Default: none.")
     ] = None,
-    groups: Annotated[int | None, typer.Option(help="Exactly this many groups.")] = None,
-    max_groups: Annotated[int | None, typer.Option(help="At most this many groups.")] = None,
+    groups: Annotated[int | None, typer.Option(min=1, help="Exactly this many groups.")] = None,
+    max_groups: Annotated[int | None, typer.Option(min=1, help="At most this many groups.")] = None,
     method: Annotated[str, typer.Option(help=METHOD_HELP)] = "auto",
     hoa: Hoa = False,
     json_out: JsonOut = None,
@@ -189,21 +193,15 @@ def partition_cmd(
     from taskaffinity import tables
 
     try:
+        check_budgets(budget)
         table = load_table(val, fmt, members, names, lower_is_better)
-        test_table = load_table(test, fmt, members, names, lower_is_better) if test else None
+        test_table = load_test_table(test, table, fmt, members, names, lower_is_better)
         choose = tables.hoa(table) if hoa else table
         name = _current_name(method)
         records = []
         for b in sorted(budget) if budget else [None]:
-            g = partition(
-                choose,
-                budget=b,
-                n_groups=groups,
-                max_groups=max_groups,
-                method=name,
-                test=test_table,
-            )
-            records.append(_record(g, b, table, hoa))
+            g = partition(choose, budget=b, n_groups=groups, max_groups=max_groups, method=name)
+            records.append(_record(on_test(g, test_table, test), b, table, hoa))
     except InputError as err:
         fail(err)
     emit_records(records, json_out)

@@ -10,9 +10,11 @@ import typer
 
 from taskaffinity.cli._affinity_args import JSON_OUT, write_json
 from taskaffinity.cli._app import app, fail
-from taskaffinity.errors import TaskAffinityError
+from taskaffinity.errors import InputError, TaskAffinityError
 
 __all__ = ["pvi_cmd"]
+
+SPLITS = ("train", "dev", "test")
 
 
 @app.command("pvi")
@@ -43,7 +45,11 @@ def pvi_cmd(
     from taskaffinity.affinity import Budget, compute_pvi, group_by_pvi, open_target
 
     try:
-        group_by_pvi({}, test=test, rule=rule)  # bad choices fail before training
+        if not 0 < alpha < 1:
+            raise InputError(f"a significance level is in (0, 1), got {alpha}", field="alpha")
+        if split not in SPLITS:
+            raise InputError(f"must be one of {list(SPLITS)}, got {split!r}", field="split")
+        group_by_pvi({}, test=test, rule=rule)  # bad test or rule: fail before training
         tgt = open_target(target)
         seed = tgt.seed
         runs = tgt.study.complete if tgt.study is not None else None

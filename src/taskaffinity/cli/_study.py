@@ -12,7 +12,9 @@ from taskaffinity.cli._app import app, fail
 from taskaffinity.errors import TaskAffinityError
 
 _OUT = typer.Option("--out", "-o", help="study folder (store, config copy, report)")
-_WORKERS = typer.Option("--workers", "-w", help="runs trained at the same time (overrides config)")
+_WORKERS = typer.Option(
+    "--workers", "-w", min=1, help="runs trained at the same time (overrides config)"
+)
 _QUIET = typer.Option("--quiet", "-q", help="no progress bar; log lines only")
 
 

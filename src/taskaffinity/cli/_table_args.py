@@ -6,6 +6,7 @@ chosen grouping."""
 from __future__ import annotations
 
 import json
+import math
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -13,8 +14,9 @@ from typing import Annotated, Any
 import typer
 
 from taskaffinity.errors import InputError
+from taskaffinity.grouping import score_on
 from taskaffinity.tables import TableFormat, read_table
-from taskaffinity.types import ScoreTable
+from taskaffinity.types import Grouping, ScoreTable
 
 __all__ = [
     "Fmt",
@@ -28,8 +30,11 @@ __all__ = [
     "SelectFormat",
     "SingletonScore",
     "Test",
+    "check_budgets",
     "emit_records",
     "load_table",
+    "load_test_table",
+    "on_test",
 ]
 
 #: The formats ``select`` reads: every :class:`~taskaffinity.tables.TableFormat` and
@@ -86,6 +91,48 @@ def load_table(
         raise InputError("--members is required with --format mtgnet", field="members")
     name_list = names.split(",") if names else None
     return read_table(path, fmt, members=members, names=name_list, higher_is_better=not lower)
+
+
+def load_test_table(
+    path: Path | None,
+    val: ScoreTable,
+    fmt: TableFormat | str,
+    members: Path | None,
+    names: str | None,
+    lower: bool,
+) -> ScoreTable | None:
+    """The ``--test`` table (None without one), read as :func:`load_table` reads VAL, with
+    the same tasks as ``val``; every error names the test file."""
+    if path is None:
+        return None
+    test = load_table(path, fmt, members, names, lower)
+    if set(test.tasks) != set(val.tasks):
+        raise InputError(
+            f"the test table's tasks {list(test.tasks)} are not those of the table chosen on "
+            f"{list(val.tasks)}",
+            file=path,
+        )
+    return test
+
+
+def on_test(grouping: Grouping, test: ScoreTable | None, path: Path | None) -> Grouping:
+    """``grouping`` with ``measured`` its objective on the ``--test`` table ``test`` (as
+    it is without one); an error (a chosen network the test table lacks) names the file."""
+    if test is None:
+        return grouping
+    try:
+        return score_on(grouping, test)
+    except InputError as err:
+        raise InputError(
+            f"cannot score the choice on the test table: {err.message}", file=path
+        ) from None
+
+
+def check_budgets(budgets: list[float] | None) -> None:
+    """Raise InputError (field ``budget``) for a budget that is negative or not finite."""
+    for b in budgets or []:
+        if not math.isfinite(b) or b < 0:
+            raise InputError(f"a budget is a finite number >= 0, got {b}", field="budget")
 
 
 def emit_records(records: list[dict[str, Any]], out: Path | None) -> None:

@@ -20,9 +20,10 @@ writing YAML (:func:`load_config`, :func:`config_from_dict`, :func:`dump_config`
 
 from taskaffinity.config._load import config_from_dict, dump_config, load_config
 from taskaffinity.config._sections import BackendConfig, ExecutorConfig, PlanConfig
-from taskaffinity.config._study import StudyConfig, import_object
+from taskaffinity.config._study import MAX_SEED, StudyConfig, import_object
 
 __all__ = [
+    "MAX_SEED",
     "BackendConfig",
     "ExecutorConfig",
     "PlanConfig",

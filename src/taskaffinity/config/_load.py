@@ -9,25 +9,12 @@ from typing import Any
 
 import yaml
 
+from taskaffinity._yaml import line_of, load_yaml
 from taskaffinity.config._sections import BackendConfig, ExecutorConfig, PlanConfig
-from taskaffinity.config._study import StudyConfig, line_of
+from taskaffinity.config._study import StudyConfig
 from taskaffinity.errors import InputError
 
 __all__ = ["config_from_dict", "dump_config", "load_config"]
-
-
-def _node_lines(node: yaml.Node, prefix: str, out: dict[str, int]) -> None:
-    """Fill ``out`` with dotted field path -> 1-based line, from a composed YAML node."""
-    if prefix:
-        out.setdefault(prefix, node.start_mark.line + 1)
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            path = f"{prefix}.{key.value}" if prefix else str(key.value)
-            out[path] = key.start_mark.line + 1
-            _node_lines(value, path, out)
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            _node_lines(item, f"{prefix}[{i}]", out)
 
 
 def _section(data: dict[str, Any], key: str, cls: type, lines: dict[str, int], file: Any) -> Any:
@@ -77,10 +64,17 @@ def config_from_dict(
                 raise InputError(f"unknown field; expected one of {sorted(_TOP)}", field=str(k))
         base = Path(file).parent if file is not None else Path.cwd()
         if data.get("base_dir") is not None:
-            base = base / str(data["base_dir"])
+            if not isinstance(data["base_dir"], str) or not data["base_dir"]:
+                raise InputError("must be a folder path", field="base_dir")
+            base = base / data["base_dir"]
         seeds = data.get("seeds", [0])
+        name = data.get("name")
+        if name is None:
+            name = Path(file).stem if file else "study"
+        elif isinstance(name, int) and not isinstance(name, bool):
+            name = str(name)
         return StudyConfig(
-            name=str(data.get("name") or (Path(file).stem if file else "study")),
+            name=name,
             suite=data.get("suite"),
             suite_tasks=data.get("suite_tasks"),
             tasks=data.get("tasks"),
@@ -102,23 +96,13 @@ def config_from_dict(
 
 
 def load_config(path: str | Path) -> StudyConfig:
-    """Read a study config YAML; InputError names the file, line and field at fault."""
+    """Read a study config YAML; InputError names the file, line and field at fault (a
+    key given twice, text that is not UTF-8 or not YAML, any invalid value)."""
     path = Path(path)
     if not path.is_file():
-        raise InputError("config file not found", file=path)
-    text = path.read_text(encoding="utf-8")
-    try:
-        node = yaml.compose(text)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        raise InputError(
-            f"not valid YAML: {getattr(err, 'problem', err)}", file=path, line=line
-        ) from None
-    lines: dict[str, int] = {}
-    if node is not None:
-        _node_lines(node, "", lines)
+        raise InputError("config file not found" if not path.is_dir() else "is a folder, "
+                         "not a config file", file=path)  # fmt: skip
+    data, lines = load_yaml(path)
     return config_from_dict(data, file=path, lines=lines)
 
 

@@ -67,6 +67,11 @@ class PlanConfig:
 
     def __post_init__(self) -> None:
         check_fields(self, prefix="plan.")
+        if not (self.singles or self.pairs or self.all or self.groups):
+            raise InputError(
+                "the plan trains nothing: set singles, pairs or all to true, or list groups",
+                field="plan",
+            )
         if self.adaptive is not None:
             self.adaptive = _adaptive(self.adaptive)
         for i, group in enumerate(self.groups):
@@ -119,15 +124,30 @@ class ExecutorConfig:
         "runs trained at the same time",
         kind=int,
         ge=1,
-        message="workers must be an integer >= 1",
+        message="workers must be an integer >= 1, got {value!r}",
     )
     cpus_per_run: float = option(
-        1.0, "Ray: CPUs requested per run", kind=float, ge=0, message="must be a number >= 0"
+        1.0,
+        "Ray: CPUs requested per run",
+        kind=float,
+        ge=0,
+        message="must be a finite number >= 0, got {value!r}",
     )
     gpus_per_run: float = option(
-        0.0, "Ray: GPUs requested per run", kind=float, ge=0, message="must be a number >= 0"
+        0.0,
+        "Ray: GPUs requested per run",
+        kind=float,
+        ge=0,
+        message="must be a finite number >= 0, got {value!r}",
     )
-    address: str | None = option(None, "Ray: cluster address (or local)")
+    address: str | None = option(
+        None,
+        "Ray: cluster address (or local)",
+        kind=str,
+        nonempty=True,
+        nullable=True,
+        message="must be a cluster address such as 'auto' or 'ray://host:10001', got {value!r}",
+    )
 
     def __post_init__(self) -> None:
         check_fields(self, prefix="executor.")

@@ -8,10 +8,15 @@ from pathlib import Path
 from typing import Any
 
 from taskaffinity._fields import check_fields, option
+from taskaffinity._yaml import line_of
 from taskaffinity.config._sections import BackendConfig, ExecutorConfig, PlanConfig
 from taskaffinity.errors import InputError
 
-__all__ = ["StudyConfig", "import_object"]
+__all__ = ["MAX_SEED", "StudyConfig", "import_object"]
+
+#: The largest seed: seeds are 32-bit unsigned integers, a range every common random
+#: generator accepts (numpy's ``RandomState`` is the narrowest).
+MAX_SEED = 2**32 - 1
 
 
 @dataclass
@@ -19,7 +24,14 @@ class StudyConfig:
     """A whole study. Exactly one of ``suite`` (built-in name) and ``tasks`` (task dicts, paths
     relative to ``base_dir``) is set. ``source`` and ``lines`` locate fields for errors."""
 
-    name: str = option("study", "study name (used in reports)")
+    name: str = option(
+        "study",
+        "study name (used in reports and as the default output folder; not part of any "
+        "run's identity)",
+        kind=str,
+        nonempty=True,
+        message="must be a non-empty string, got {value!r}",
+    )
     suite: str | None = option(
         None,
         "built-in suite (zh_classical) or 'module:factory'",
@@ -59,13 +71,23 @@ class StudyConfig:
                 "suite_tasks must be a non-empty list of task names of 'suite'",
                 field="suite_tasks",
             )
-        if self.tasks is not None and (
-            not isinstance(self.tasks, list) or not all(isinstance(t, dict) for t in self.tasks)
-        ):
-            raise InputError("tasks must be a list of task mappings", field="tasks")
+        if self.tasks is not None:
+            if not isinstance(self.tasks, list) or not self.tasks:
+                raise InputError("tasks must be a non-empty list of task mappings", field="tasks")
+            for i, t in enumerate(self.tasks):
+                if not isinstance(t, dict):
+                    raise InputError(
+                        f"a task is a mapping (name, kind, data, ...), got {t!r}",
+                        field=f"tasks[{i}]",
+                    )
         for i, s in enumerate(self.seeds):
             if isinstance(s, bool) or not isinstance(s, int):
                 raise InputError(f"seed {s!r} is not an integer", field=f"seeds[{i}]")
+            if not 0 <= s <= MAX_SEED:
+                raise InputError(
+                    f"seed {s} is outside [0, {MAX_SEED}] (seeds are 32-bit unsigned integers)",
+                    field=f"seeds[{i}]",
+                )
         if len(set(self.seeds)) != len(self.seeds):
             raise InputError(f"seeds repeat: {self.seeds}", field="seeds")
         self.base_dir = Path(self.base_dir)
@@ -75,27 +97,37 @@ class StudyConfig:
         return InputError(message, file=self.source, line=line_of(self.lines, field), field=field)
 
     def load_suite(self):  # -> TaskSuite (import kept lazy: suites load data on import)
-        """The configured tasks as a TaskSuite; errors name the YAML file and field."""
-        try:
-            if self.suite is not None:
-                from taskaffinity.suites import load_suite
-
-                plugin = ":" in self.suite  # "package.module:factory"
-                suite = import_object(self.suite)() if plugin else load_suite(self.suite)
-                if self.suite_tasks is None:
-                    return suite
-                try:
-                    return suite.subset(self.suite_tasks)
-                except InputError as err:
-                    raise InputError(err.message, field="suite_tasks") from err
+        """The configured tasks as a TaskSuite; errors name the YAML file, line and field
+        (``tasks[1].metric``; ``suite`` or ``suite_tasks`` for a built-in or plug-in
+        suite), or the data file, line and field for a problem inside one."""
+        if self.suite is None:
             from taskaffinity.tasks import load_tasks
 
-            return load_tasks(self.tasks, self.base_dir, name=self.name)
+            return load_tasks(
+                self.tasks, self.base_dir, name=self.name, source=self.source, lines=self.lines
+            )
+        from taskaffinity.suites import load_suite
+        from taskaffinity.tasks import TaskSuite
+
+        try:
+            if ":" in self.suite:  # "package.module:factory"
+                suite = import_object(self.suite)()
+                if not isinstance(suite, TaskSuite):
+                    raise InputError(
+                        f"{self.suite!r} returned {type(suite).__name__}, not a TaskSuite"
+                    )
+            else:
+                suite = load_suite(self.suite)
         except InputError as err:
             if err.file is not None:
                 raise
-            where = "suite" if self.suite is not None else "tasks"
-            raise self.error(err.message, err.field or where) from err
+            raise self.error(err.message, "suite") from err
+        if self.suite_tasks is None:
+            return suite
+        try:
+            return suite.subset(self.suite_tasks)
+        except InputError as err:
+            raise self.error(err.message, "suite_tasks") from err
 
     def check_plan(self, names: tuple[str, ...]) -> None:
         """Raise InputError (file, line, field) for a task in ``plan.groups`` not in ``names``."""
@@ -132,13 +164,3 @@ def import_object(ref: str) -> Any:
         return getattr(importlib.import_module(module), attr)
     except (ImportError, AttributeError) as err:
         raise InputError(f"cannot import {ref!r}: {err}") from err
-
-
-def line_of(lines: dict[str, int], name: str) -> int | None:
-    """Line of the field ``name`` or of its closest enclosing field."""
-    while name:
-        if name in lines:
-            return lines[name]
-        cut = max(name.rfind("."), name.rfind("["))
-        name = name[:cut] if cut > 0 else ""
-    return None

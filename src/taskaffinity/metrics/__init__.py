@@ -14,6 +14,7 @@ from taskaffinity.metrics._baseline import baseline, majority_label
 from taskaffinity.metrics._metric import (
     METRICS,
     Metric,
+    check_metric,
     evaluate,
     higher_is_better,
     register_metric,
@@ -23,6 +24,7 @@ __all__ = [
     "METRICS",
     "Metric",
     "baseline",
+    "check_metric",
     "evaluate",
     "higher_is_better",
     "majority_label",

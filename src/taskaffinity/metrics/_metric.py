@@ -20,7 +20,7 @@ from typing import Any
 from taskaffinity._registry import Registry
 from taskaffinity.errors import InputError
 
-__all__ = ["METRICS", "Metric", "evaluate", "higher_is_better", "register_metric"]
+__all__ = ["METRICS", "Metric", "check_metric", "evaluate", "higher_is_better", "register_metric"]
 
 MetricFn = Callable[[Sequence[Any], Sequence[Any]], dict[str, float]]
 
@@ -73,22 +73,30 @@ def higher_is_better(metric: str) -> bool:
     raise InputError(f"unknown metric {metric!r}; known: {sorted(METRICS)}", field="metric")
 
 
+def check_metric(metric: Any, kind: str, task: str | None = None) -> None:
+    """Raise :class:`InputError` (field ``metric``) unless ``metric`` names a registered
+    main metric of tasks of ``kind`` (``task`` names the task in the message)."""
+    who = f"task {task!r}: " if task else ""
+    if not isinstance(metric, str) or metric not in METRICS:
+        names = sorted(n for n, m in METRICS.items() if m.kind == kind)
+        raise InputError(
+            f"{who}unknown metric {metric!r}; {kind} tasks take one of {names}", field="metric"
+        )
+    if METRICS[metric].kind != kind:
+        names = sorted(n for n, m in METRICS.items() if m.kind == kind)
+        raise InputError(
+            f"{who}metric {metric!r} is for {METRICS[metric].kind} tasks, not {kind}; "
+            f"{kind} tasks take one of {names}",
+            field="metric",
+        )
+
+
 def evaluate(task: Any, gold: Sequence[Any], pred: Sequence[Any]) -> dict[str, float]:
     """All metrics of ``task``'s kind on (gold, pred); always includes ``task.metric``.
 
     Returns a flat ``{metric name: value}`` dict; values are floats in [0, 1].
     """
-    if task.metric not in METRICS:
-        raise InputError(
-            f"task {task.name!r}: unknown metric {task.metric!r}; known: {sorted(METRICS)}",
-            field="metric",
-        )
-    if METRICS[task.metric].kind != task.kind:
-        raise InputError(
-            f"task {task.name!r}: metric {task.metric!r} is for {METRICS[task.metric].kind} "
-            f"tasks, not {task.kind}",
-            field="metric",
-        )
+    check_metric(task.metric, task.kind, task.name)
     if len(gold) != len(pred):
         raise ValueError(f"{len(gold)} gold labels but {len(pred)} predictions")
     out: dict[str, float] = {}

@@ -9,9 +9,11 @@ reading a stored study back.
 from taskaffinity.study._bootstrap import resampled_scores
 from taskaffinity.study._data import StudyData, open_study, study_status
 from taskaffinity.study._executors import PoolExecutor, SequentialExecutor, failed_result, safe_run
+from taskaffinity.study._migrate import migrate_keys
 from taskaffinity.study._plan import plan_groups, plan_runs
 from taskaffinity.study._store import ResultStore, decode_predictions, encode_predictions
 from taskaffinity.study._study import STORE_NAME, StudySummary, make_backend, run_study
+from taskaffinity.study._validate import check_study
 
 __all__ = [
     "STORE_NAME",
@@ -20,10 +22,12 @@ __all__ = [
     "SequentialExecutor",
     "StudyData",
     "StudySummary",
+    "check_study",
     "decode_predictions",
     "encode_predictions",
     "failed_result",
     "make_backend",
+    "migrate_keys",
     "open_study",
     "plan_groups",
     "plan_runs",

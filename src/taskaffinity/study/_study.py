@@ -12,9 +12,11 @@ from typing import TYPE_CHECKING, Any
 from taskaffinity.config import StudyConfig, dump_config, import_object, load_config
 from taskaffinity.errors import InputError
 from taskaffinity.study._driver import drive, make_executor
+from taskaffinity.study._migrate import migrate_keys
 from taskaffinity.study._plan import plan_runs
 from taskaffinity.study._progress import StudyProgress
 from taskaffinity.study._store import ResultStore
+from taskaffinity.study._validate import check_study
 from taskaffinity.types import RunResult, RunSpec
 
 if TYPE_CHECKING:
@@ -96,9 +98,11 @@ def run_study(
     suite = config.load_suite()
     backend = backend if backend is not None else make_backend(config)
     specs = plan_runs(config, suite, backend)
+    check_study(config, suite, backend, specs, workers=workers)  # before anything is written
     out.mkdir(parents=True, exist_ok=True)
     dump_config(config, out / CONFIG_NAME)
     n_workers = max(1, workers or config.executor.workers)
+    migrate_keys(out / STORE_NAME, backend, suite)
     with ResultStore(out / STORE_NAME) as store:
         store.sync_plan(specs)
         status = store.status_of(s.key for s in specs)

@@ -7,7 +7,7 @@ suites is free. To add a suite, put its package under ``suites/<name>/`` (``suit
 ``data/``, ``NOTICE``, ``build.py``) and add one line below, e.g.
 ``SUITES.add("en_text", "taskaffinity.suites.en_text:load")``; or call :func:`register` at
 run time. The registered name is the lookup name only: the loaded suite's own
-``TaskSuite.name`` (``name:`` in its ``suite.yaml``, part of every run key) is unchanged,
+``TaskSuite.name`` (``name:`` in its ``suite.yaml``; no part of any run key) is unchanged,
 e.g. ``load_suite("zh_classical").name == "zh-classical"``.
 """
 

@@ -24,12 +24,15 @@ tasks are in the table's tasks but never scored.
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import io
 import warnings
 from pathlib import Path
 
 import numpy as np
 
+from taskaffinity._text import csv_rows
 from taskaffinity.errors import InputError
 from taskaffinity.tables._parse import parse_float
 from taskaffinity.types import ScoreTable
@@ -53,10 +56,7 @@ def _pair_header(first: list[str]) -> bool:
 
 
 def _rows(path: Path) -> list[tuple[int, list[str]]]:
-    if not path.is_file():
-        raise InputError("file not found", file=path)
-    with path.open(newline="", encoding="utf-8-sig") as fh:
-        rows = [(i, r) for i, r in enumerate(csv.reader(fh), 1) if any(c.strip() for c in r)]
+    rows = csv_rows(path)
     if not rows:
         raise InputError("empty table", file=path)
     return rows
@@ -70,8 +70,10 @@ def is_long_csv(path: str | Path) -> bool:
     path = Path(path)
     if not path.is_file():
         return False
-    with path.open(newline="", encoding="utf-8-sig") as fh:
-        for row in csv.reader(fh):
+    with path.open("rb") as fh:  # the first lines only; bad bytes are the reader's to report
+        head = fh.read(1 << 16).decode("utf-8-sig", errors="replace")
+    with contextlib.suppress(csv.Error):
+        for row in csv.reader(io.StringIO(head)):
             if any(c.strip() for c in row):
                 return _header(row) is not None or _pair_header(row)
     return False

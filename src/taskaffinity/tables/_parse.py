@@ -5,17 +5,16 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+from taskaffinity._text import read_text
 from taskaffinity.errors import InputError
 
 __all__ = ["default_names", "parse_float", "read_lines"]
 
 
 def read_lines(path: str | Path) -> list[tuple[int, str]]:
-    """Non-blank lines of ``path`` as ``(line_number, text)`` (1-based, newline stripped)."""
-    path = Path(path)
-    if not path.is_file():
-        raise InputError("file not found", file=path)
-    text = path.read_text(encoding="utf-8")
+    """Non-blank lines of ``path`` as ``(line_number, text)`` (1-based, newline stripped);
+    InputError for a missing file or one that is not UTF-8 (naming the line)."""
+    text = read_text(path)
     return [(i, ln.rstrip("\r\n")) for i, ln in enumerate(text.splitlines(), 1) if ln.strip()]
 
 

@@ -34,6 +34,7 @@ from typing import Any
 
 import numpy as np
 
+from taskaffinity._text import csv_rows, read_text
 from taskaffinity.errors import InputError
 from taskaffinity.types import AffinityMatrix, ScoreTable
 
@@ -43,15 +44,7 @@ _MISSING = {"", "nan", "na", "n/a", "-", "none", "null"}
 
 
 def _csv_rows(path: Path) -> list[tuple[int, list[str]]]:
-    if not path.is_file():
-        raise InputError("file not found", file=path)
-    with path.open(newline="", encoding="utf-8-sig") as fh:
-        reader = csv.reader(fh)
-        try:
-            rows = [(reader.line_num, row) for row in reader]
-        except (csv.Error, UnicodeDecodeError) as err:
-            raise InputError(f"not a readable CSV file: {err}", file=path) from None
-    rows = [(n, [c.strip() for c in r]) for n, r in rows if any(c.strip() for c in r)]
+    rows = [(n, [c.strip() for c in r]) for n, r in csv_rows(path)]
     if not rows:
         raise InputError("the file is empty", file=path)
     return rows
@@ -149,14 +142,10 @@ def _read_square_csv(path: Path, *, diagonal: bool) -> tuple[tuple[str, ...], np
 
 
 def _read_affinity_json(path: Path) -> AffinityMatrix:
-    if not path.is_file():
-        raise InputError("file not found", file=path)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(read_text(path))
     except json.JSONDecodeError as err:
         raise InputError(f"not valid JSON: {err.msg}", file=path, line=err.lineno) from None
-    except UnicodeDecodeError as err:
-        raise InputError(f"not a readable text file: {err}", file=path) from None
     if not isinstance(data, dict):
         raise InputError("expected a JSON object with 'tasks' and 'values'", file=path)
     tasks = data.get("tasks")

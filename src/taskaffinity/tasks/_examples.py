@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import math
+import numbers
 import random
 from typing import Any
 
@@ -32,9 +33,33 @@ def _get(rec: Record, fields: dict[str, str], role: str) -> Any:
     return value
 
 
-def _seq(value: Any, *, chars: bool) -> list[str]:
-    """A token/tag sequence: a list (or array), a JSON list string, or a plain string
-    (tokens: one per character; tags: split on whitespace)."""
+def _what(value: Any) -> str:
+    """How a value that is not a string reads in an error: ``a list``, ``a mapping``..."""
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list | tuple) or hasattr(value, "tolist"):
+        return "a list"
+    return f"{type(value).__name__} {value!r}"
+
+
+def _text(rec: Record, fields: dict[str, str], role: str) -> str:
+    """The string (or number, as text) of ``role``; a list or mapping is refused."""
+    value = _get(rec, fields, role)
+    if getattr(value, "ndim", None) == 0:  # a numpy scalar (Parquet, datasets)
+        value = value.tolist()
+    if isinstance(value, str):
+        return value
+    if isinstance(value, numbers.Number):
+        return str(value)
+    raise InputError(
+        f"expected a string, got {_what(value)}", file=rec.file, line=rec.line, field=fields[role]
+    )
+
+
+def _seq(rec: Record, fields: dict[str, str], role: str, *, chars: bool) -> list[str]:
+    """A token/tag sequence: a list (or array) of strings, a JSON list string, or a plain
+    string (tokens: one per character; tags: split on whitespace)."""
+    value = _get(rec, fields, role)
     if hasattr(value, "tolist"):
         value = value.tolist()
     if isinstance(value, str) and value.startswith("["):
@@ -42,24 +67,23 @@ def _seq(value: Any, *, chars: bool) -> list[str]:
             value = json.loads(value)
     if isinstance(value, str):
         return list(value) if chars else value.split()
-    if isinstance(value, list | tuple):
-        return [str(v) for v in value]
-    raise TypeError(type(value).__name__)
+    where = {"file": rec.file, "line": rec.line, "field": fields[role]}
+    if not isinstance(value, list | tuple):
+        raise InputError(f"expected a string or a list of strings, got {_what(value)}", **where)
+    for i, item in enumerate(value):
+        if not isinstance(item, str) and not (
+            isinstance(item, numbers.Number) and not isinstance(item, bool)
+        ):
+            raise InputError(f"item {i} is {_what(item)}; expected a list of strings", **where)
+    return [str(v) for v in value]
 
 
 def to_example(rec: Record, kind: str, fields: dict[str, str]) -> Example:
-    """One Example; InputError naming file, line and field when a value is missing or bad."""
+    """One Example; InputError naming file, line and field when a value is missing, empty,
+    or not a string (a list or a mapping where a string is expected)."""
     if kind == "tagging":
-        try:
-            tokens = _seq(_get(rec, fields, "tokens"), chars=True)
-            tags = _seq(_get(rec, fields, "tags"), chars=False)
-        except TypeError as err:
-            raise InputError(
-                f"expected a string or a list, got {err}",
-                file=rec.file,
-                line=rec.line,
-                field=fields["tokens"],
-            ) from None
+        tokens = _seq(rec, fields, "tokens", chars=True)
+        tags = _seq(rec, fields, "tags", chars=False)
         if not tokens:
             raise InputError("no tokens", file=rec.file, line=rec.line, field=fields["tokens"])
         if len(tokens) != len(tags):
@@ -70,10 +94,10 @@ def to_example(rec: Record, kind: str, fields: dict[str, str]) -> Example:
                 field=fields["tags"],
             )
         return Example(tokens=tuple(tokens), tags=tuple(tags))
-    text = str(_get(rec, fields, "text"))
+    text = _text(rec, fields, "text")
     if not text.strip():
         raise InputError("empty text", file=rec.file, line=rec.line, field=fields["text"])
-    label = str(_get(rec, fields, "label"))
+    label = _text(rec, fields, "label")
     if kind == "classification" and not label.strip():
         raise InputError("empty label", file=rec.file, line=rec.line, field=fields["label"])
     return Example(text=text, label=label)

@@ -6,6 +6,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
 
 from taskaffinity.errors import InputError
@@ -67,9 +68,11 @@ class Task:
             raise KeyError(f"unknown split {name!r}")
         return getattr(self, name)
 
-    @property
+    @cached_property
     def fingerprint(self) -> str:
-        """Hash of the task's definition and data (12 hex digits)."""
+        """Hash of the task's definition and data (12 hex digits): name, kind, metric,
+        label set and every example of every split (not its category, instruction or
+        description)."""
         h = hashlib.sha256()
         h.update(json.dumps([self.name, self.kind, self.metric, list(self.labels)]).encode())
         for split in (self.train, self.dev, self.test):
@@ -123,9 +126,20 @@ class TaskSuite:
 
     @property
     def fingerprint(self) -> str:
+        """Hash of the suite: its name and its tasks' fingerprints in order (12 hex
+        digits)."""
         h = hashlib.sha256(self.name.encode())
         for t in self.tasks:
             h.update(t.fingerprint.encode())
+        return h.hexdigest()[:12]
+
+    def tasks_fingerprint(self, names: Iterable[str]) -> str:
+        """Hash of the tasks ``names`` (in any order, each once), their definitions and
+        data: what a run on them reads of the suite, whatever the suite's name, its order
+        and its other tasks (12 hex digits)."""
+        h = hashlib.sha256()
+        for name in sorted(set(names)):
+            h.update(json.dumps([name, self.task(name).fingerprint]).encode())
         return h.hexdigest()[:12]
 
     def __repr__(self) -> str:

@@ -79,9 +79,18 @@ class ToyBackend:
     name: str = "toy"
 
     def spec(self, tasks: Sequence[str], seed: int, suite: TaskSuite) -> RunSpec:
-        """The RunSpec of training ``tasks`` together under ``seed``."""
+        """The RunSpec of training ``tasks`` together under ``seed``: a run reads its own
+        tasks only (:meth:`TaskSuite.tasks_fingerprint`)."""
         suite.check(tasks)
-        return RunSpec(tuple(tasks), self.name, {"dim": self.dim}, seed, suite.fingerprint)
+        return RunSpec(
+            tuple(tasks), self.name, {"dim": self.dim}, seed, suite.tasks_fingerprint(tasks)
+        )
+
+    def previous_specs(self, spec: RunSpec, suite: TaskSuite) -> list[RunSpec]:
+        """``spec`` keyed as taskaffinity 0.1 did (the whole suite's fingerprint)."""
+        return [
+            RunSpec(spec.tasks, spec.backend, spec.backend_config, spec.seed, suite.fingerprint)
+        ]
 
     def run(self, spec: RunSpec, suite: TaskSuite) -> RunResult:
         """Score every task of ``spec`` by accuracy on its test split (its test predictions

@@ -38,8 +38,11 @@ class RunSpec:
     """One training run: which tasks are trained together, how, and under which seed.
 
     ``tasks`` is stored sorted. ``backend_config`` is the backend's full configuration as a
-    JSON-able mapping (hyperparameters, device is *not* part of it). ``suite`` is the suite's
-    fingerprint, so that a changed dataset never reuses stored runs.
+    JSON-able mapping (hyperparameters, device is *not* part of it). ``suite`` is a
+    fingerprint of what the run reads of the suite (the backend's ``suite_fingerprint``: its
+    own tasks' definitions and data, and for some backends more, e.g. ``scratch``'s shared
+    vocabulary), so that changed data never reuses stored runs while the suite's name, the
+    order of its tasks and the other tasks' metrics leave the key alone.
     """
 
     tasks: tuple[str, ...]

@@ -25,7 +25,7 @@ def _raises(spec: dict, base: Path) -> InputError:
 
 def test_missing_file(cls_files: Path) -> None:
     err = _raises(_spec(data={**SPLITS, "dev": "nope.jsonl"}), cls_files)
-    assert err.file.endswith("nope.jsonl") and "not found" in str(err)
+    assert err.field == "data.dev" and "not found" in str(err) and "nope.jsonl" in str(err)
 
 
 def test_malformed_line(cls_files: Path) -> None:
@@ -44,10 +44,11 @@ def test_missing_field(cls_files: Path) -> None:
 
 
 def test_missing_mapped_field_in_csv(tmp_path: Path) -> None:
-    (tmp_path / "a.csv").write_text("text,label\n甲,1\n乙,2\n", "utf-8")
-    spec = _spec(data={s: "a.csv" for s in SPLITS}, fields={"text": "sentence"})
+    for s in SPLITS:
+        (tmp_path / f"{s}.csv").write_text(f"text,label\n甲{s},1\n乙{s},2\n", "utf-8")
+    spec = _spec(data={s: f"{s}.csv" for s in SPLITS}, fields={"text": "sentence"})
     err = _raises(spec, tmp_path)
-    assert (Path(err.file).name, err.line, err.field) == ("a.csv", 2, "sentence")
+    assert (Path(err.file).name, err.line, err.field) == ("train.csv", 2, "sentence")
 
 
 def test_empty_split(cls_files: Path) -> None:
@@ -82,7 +83,7 @@ def test_tokens_and_tags_lengths_differ(tmp_path: Path) -> None:
 def test_duplicate_task_names(cls_files: Path) -> None:
     with pytest.raises(InputError, match="duplicate task name 't'") as info:
         load_tasks([_spec(), _spec()], cls_files, source="study.yaml")
-    assert info.value.file == "study.yaml" and info.value.field == "name"
+    assert info.value.file == "study.yaml" and info.value.field == "tasks[1].name"
 
 
 def test_unknown_task_in_plan(cls_files: Path) -> None:
@@ -110,5 +111,5 @@ def test_bad_spec_names_the_field(cls_files: Path, spec: dict, field: str) -> No
 
 def test_unknown_file_type(tmp_path: Path) -> None:
     (tmp_path / "a.xlsx").write_text("x", "utf-8")
-    err = _raises(_spec(data={s: "a.xlsx" for s in SPLITS}), tmp_path)
+    err = _raises(_spec(data={**SPLITS, "train": "a.xlsx"}), tmp_path)
     assert err.file.endswith("a.xlsx") and "unknown file type" in str(err)

@@ -67,11 +67,24 @@ def test_hf_datasets_folder(tmp_path: Path) -> None:
 def test_tagging_tokens_as_string_or_list(tmp_path: Path) -> None:
     rows = [{"chars": "学而时习之", "tags": ["O", "O", "O", "O", "。"]}] * 2
     rows += [{"chars": ["不", "亦", "说", "乎"], "tags": "O O O ？"}]
-    for s in SPLITS:
-        write_jsonl(tmp_path / SPLITS[s], rows)
+    for i, s in enumerate(SPLITS):  # each split its own examples: another first character
+        c = "甲乙丙"[i]
+        write_jsonl(
+            tmp_path / SPLITS[s],
+            [
+                {
+                    **r,
+                    "chars": c + r["chars"][1:]
+                    if isinstance(r["chars"], str)
+                    else [c, *r["chars"][1:]],
+                }
+                for r in rows
+            ],
+        )
     spec = {"name": "p", "kind": "tagging", "data": SPLITS, "fields": {"tokens": "chars"}}
     task = load_task(spec, tmp_path)
-    assert task.train[0].tokens == tuple("学而时习之") and task.train[2].tags[-1] == "？"
+    assert task.train[0].tokens == tuple("甲而时习之") and task.train[2].tags[-1] == "？"
+    assert task.dev[0].tokens == tuple("乙而时习之")
     assert task.metric == "tag_f1" and task.labels == ("O", "。", "？")
 
 

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from taskaffinity.backends._base import Backend, register_backend
+from taskaffinity.backends._pretrained import check_pretrained
 from taskaffinity.backends.encoder._config import EncoderConfig
 from taskaffinity.backends.encoder._hf import encode, load_encoder, tokenize
 from taskaffinity.backends.heads import Body
@@ -108,3 +109,8 @@ class EncoderBackend(Backend):
 
     def build_body(self, config: EncoderConfig, suite: TaskSuite) -> Body:
         return _build_body(config)
+
+    def check_resources(self) -> None:
+        """The encoder: a local folder with its ``config.json``, or a hub name (in the local
+        cache when the hub is offline)."""
+        check_pretrained(self.config.model)

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 from taskaffinity.backends._base import Backend, register_backend
 from taskaffinity.backends.lora._config import LoraConfig
+from taskaffinity.backends.lora._model import check_causal_lm
 
 if TYPE_CHECKING:
     from taskaffinity.backends._capabilities import Probe
@@ -61,7 +62,18 @@ class LoraBackend(Backend):
 
     def suite_fingerprint(self, tasks: Sequence[str], suite: TaskSuite) -> str:
         """The run's tasks' data plus their prompts (instruction and description)."""
-        sub = suite.subset(sorted(tasks))
-        prompts = [[t.instruction, t.description] for t in sub.tasks]
-        h = hashlib.sha256((sub.fingerprint + json.dumps(prompts)).encode())
-        return h.hexdigest()[:12]
+        return self._with_prompts(suite.tasks_fingerprint(tasks), tasks, suite)
+
+    def former_suite_fingerprint(self, tasks: Sequence[str], suite: TaskSuite) -> str:
+        """As taskaffinity 0.1 keyed lora runs (with the suite's name)."""
+        return self._with_prompts(suite.subset(sorted(tasks)).fingerprint, tasks, suite)
+
+    def check_resources(self) -> None:
+        """The model: an alias's package installed, or a local folder, or a hub name (in
+        the local cache when offline)."""
+        check_causal_lm(self.config.model, self.config.gguf_file)
+
+    @staticmethod
+    def _with_prompts(data: str, tasks: Sequence[str], suite: TaskSuite) -> str:
+        prompts = [[t.instruction, t.description] for t in suite.subset(sorted(tasks)).tasks]
+        return hashlib.sha256((data + json.dumps(prompts)).encode()).hexdigest()[:12]

