@@ -106,7 +106,9 @@ def _adaptive(spec: dict[str, Any]) -> dict[str, Any]:
 @dataclass
 class ExecutorConfig:
     """Where runs execute: ``local`` (sequential when workers == 1, else a process pool)
-    or ``ray`` (optional extra); ``cpus_per_run``/``gpus_per_run`` are Ray resource requests."""
+    or ``ray`` (optional extra); ``cpus_per_run``/``gpus_per_run`` are Ray resource requests;
+    ``retries``: how often a run whose worker died (pool worker, Ray task) is tried again
+    before it is stored failed."""
 
     kind: str = option(
         "local",
@@ -128,6 +130,13 @@ class ExecutorConfig:
         0.0, "Ray: GPUs requested per run", kind=float, ge=0, message="must be a number >= 0"
     )
     address: str | None = option(None, "Ray: cluster address (or local)")
+    retries: int = option(
+        2,
+        "times a run whose worker process died is tried again within the same call",
+        kind=int,
+        ge=0,
+        message="retries must be an integer >= 0",
+    )
 
     def __post_init__(self) -> None:
         check_fields(self, prefix="executor.")
