@@ -85,7 +85,7 @@ def status_cmd(
     """Show which runs of a study are complete, failed or pending, and which driver
     (host:pid) is training each claimed run. Reads the store without writing (a read-only
     folder will do)."""
-    from taskaffinity.study import ResultStore, store_errors, study_status
+    from taskaffinity.study import ResultStore, holder_is_dead, store_errors, study_status
 
     try:
         status = study_status(out)
@@ -98,23 +98,27 @@ def status_cmd(
     from rich.table import Table
 
     claimed = f", {status['claimed']} being trained" if status["claimed"] else ""
-    table = Table(
-        title=f"{out}: {status['complete']}/{status['total']} complete, "
+    headline = (
+        f"{out}: {status['complete']}/{status['total']} complete, "
         f"{status['failed']} failed{claimed}"
     )
+    table = Table()
     for col in ("key", "tasks", "seed", "status", "holder"):
         table.add_column(col)
     colour = {"complete": "green", "failed": "red", "pending": "yellow", "running": "cyan"}
     for r in status["runs"]:
         state, holder = r["status"], ""
         if r["holder"] is not None:
-            live = r["lease_left"] > 0
+            gone = holder_is_dead(r["holder"])
+            live = r["lease_left"] > 0 and not gone
             state = "running" if live else state
-            holder = r["holder"] + ("" if live else " (lease expired)")
+            note = " (driver gone)" if gone else " (lease expired)"
+            holder = r["holder"] + ("" if live else note)
         table.add_row(
             r["key"], "+".join(r["tasks"]), str(r["seed"]), f"[{colour[state]}]{state}", holder
         )
     console = Console()
+    console.print(headline, soft_wrap=True, markup=False, highlight=False)
     console.print(table)
     if errors:
         path = Path(out) / "study.sqlite"

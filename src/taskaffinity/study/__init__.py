@@ -8,7 +8,7 @@ one study at once: each claims a run before training it (:class:`Lease`).
 """
 
 from taskaffinity.study._bootstrap import resampled_scores
-from taskaffinity.study._claims import DEFAULT_LEASE, Lease
+from taskaffinity.study._claims import DEFAULT_LEASE, Lease, holder_is_dead, this_holder
 from taskaffinity.study._data import StudyData, open_study, study_status
 from taskaffinity.study._executors import (
     LostAttempt,
@@ -41,6 +41,7 @@ __all__ = [
     "decode_predictions",
     "encode_predictions",
     "failed_result",
+    "holder_is_dead",
     "make_backend",
     "open_study",
     "plan_groups",
@@ -50,4 +51,5 @@ __all__ = [
     "safe_run",
     "store_errors",
     "study_status",
+    "this_holder",
 ]

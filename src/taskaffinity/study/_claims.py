@@ -42,9 +42,9 @@ def this_holder() -> str:
 def holder_is_dead(holder: str) -> bool:
     """Whether ``holder`` (``host:pid``) is a process of this host that no longer exists.
     A holder on another host, or one whose name does not parse, is never known dead (its
-    lease decides)."""
+    lease decides); nor is any holder off POSIX systems."""
     host, _, pid = holder.rpartition(":")
-    if host != socket.gethostname() or not pid.isdigit():
+    if os.name != "posix" or host != socket.gethostname() or not pid.isdigit():
         return False
     try:
         os.kill(int(pid), 0)

@@ -14,6 +14,7 @@ import numpy as np
 from taskaffinity.config import StudyConfig, load_config
 from taskaffinity.errors import InputError
 from taskaffinity.study._bootstrap import resampled_scores
+from taskaffinity.study._claims import holder_is_dead
 from taskaffinity.study._store import ResultStore, store_errors
 from taskaffinity.study._study import CONFIG_NAME, STORE_NAME
 from taskaffinity.types import Cost, RunResult, ScoreTable
@@ -30,7 +31,8 @@ def study_status(out_dir: str | Path) -> dict[str, Any]:
     ``out_dir``. ``status`` is ``pending``, ``complete`` or ``failed``; ``holder`` is the
     driver (``host:pid``) that has claimed a run not yet stored complete, with
     ``lease_left`` seconds left on its lease (negative: expired, the run will be taken
-    over), both None for an unclaimed run; ``claimed`` counts the runs under a live lease.
+    over), both None for an unclaimed run; ``claimed`` counts the runs under a live lease
+    whose holder is not known to be gone (a process of this host that has ended).
     Opens the store read-only (nothing is written); raises :class:`StoreError` for a
     store that is not SQLite or is corrupt."""
     path = Path(out_dir) / STORE_NAME
@@ -59,8 +61,15 @@ def study_status(out_dir: str | Path) -> dict[str, Any]:
         "complete": sum(r["status"] == "complete" for r in runs),
         "failed": sum(r["status"] == "failed" for r in runs),
         "runs": runs,
-        "claimed": sum(r["lease_left"] is not None and r["lease_left"] > 0 for r in runs),
+        "claimed": sum(_live(r) for r in runs),
     }
+
+
+def _live(run: dict[str, Any]) -> bool:
+    """Whether a :func:`study_status` run is claimed under a live lease by a holder not
+    known to be gone."""
+    left = run["lease_left"]
+    return left is not None and left > 0 and not holder_is_dead(run["holder"])
 
 
 @dataclass(eq=False)

@@ -166,7 +166,7 @@ def _worker_main(conn: Connection, threads: int, parent: int) -> None:
 def _feed(conn: Connection, payload: bytes) -> None:
     """Send a new worker its payload (from a thread: the driver goes on meanwhile); a
     worker that dies first breaks the pipe, which ends this thread."""
-    with contextlib.suppress(OSError):
+    with contextlib.suppress(OSError, TypeError):  # TypeError: closed under it
         conn.send_bytes(payload)
 
 
@@ -198,11 +198,12 @@ class _Worker:
 
     def finish(self, timeout: float = 5.0) -> None:
         """Wait up to ``timeout`` seconds for the process to end, then kill it; close the
-        pipe."""
+        pipe once the feeder is done with it (a dead peer ends its write at once)."""
         self.process.join(timeout)
         if self.process.is_alive():
             self.process.kill()
             self.process.join(timeout)
+        self.feeder.join(timeout)
         self.conn.close()
 
 
@@ -281,9 +282,9 @@ class PoolExecutor:
             kind, value = w.conn.recv()
         except (EOFError, OSError):
             return False
-        if kind == "ready":
+        if kind == "ready":  # it has read the whole payload: the feeder is done
             w.ready = True
-            w.feeder.join()
+            w.feeder.join(5)
             if w.spec is not None:
                 w.sent = True
                 w.send(w.spec)
