@@ -125,8 +125,8 @@ class StoreError(TaskAffinityError):
 
 _SQLITE_ERRORS = (  # what SQLite says -> what it means for a study
     ("file is not a database", "not an SQLite database (not a study store); left as it is"),
-    ("malformed", "the store is corrupt ({err}); left as it is (sqlite3 FILE .recover may "
-     "save its runs)"),
+    ("malformed", "the store is corrupt ({err}); left as it is (the sqlite3 shell's "
+     ".recover may save its runs)"),
     ("disk is full", "the disk is full ({err}); every run stored before is kept; free space "
      "and run the command again to go on"),
     ("readonly", "the store is read-only ({err}): a read-only folder or file can be read "
