@@ -16,6 +16,12 @@ _WORKERS = typer.Option(
     "--workers", "-w", min=1, help="runs trained at the same time (overrides config)"
 )
 _QUIET = typer.Option("--quiet", "-q", help="no progress bar; log lines only")
+_LEASE = typer.Option(
+    "--lease",
+    help="seconds a claim on a run lives without renewal; a run whose driver died is "
+    "taken over by another driver after this long (at once on the same host)",
+    min=0.1,
+)
 
 
 def _report_failures(summary) -> None:
@@ -46,9 +52,13 @@ def run_cmd(
     out: Annotated[Path | None, _OUT] = None,
     workers: Annotated[int | None, _WORKERS] = None,
     quiet: Annotated[bool, _QUIET] = False,
+    lease: Annotated[float, _LEASE] = 60.0,
 ) -> None:
     """Train every run of a study config not yet stored (resumes after any crash; failed
-    runs are retried). OUT defaults to studies/NAME. Exits 1 when a run failed."""
+    runs are retried). OUT defaults to studies/NAME. Several `run`s may share one OUT (job
+    arrays, several machines): each run is trained once. Exits 1 when a run failed, 2 on
+    bad input or a store that cannot be used (deleted or replaced meanwhile, corrupt,
+    disk full, read-only)."""
     from taskaffinity.config import load_config
     from taskaffinity.study import run_study
 
@@ -56,12 +66,13 @@ def run_cmd(
     try:
         cfg = load_config(config)
         out = out or Path("studies") / cfg.name
-        summary = run_study(cfg, out, workers=workers, progress=not quiet)
+        summary = run_study(cfg, out, workers=workers, progress=not quiet, lease=lease)
     except TaskAffinityError as err:
         fail(err)
+    others = f", {summary.elsewhere} by other drivers" if summary.elsewhere else ""
     typer.echo(
         f"{summary.complete}/{summary.total} runs complete in {out} "
-        f"({summary.trained} trained now, {summary.skipped} already stored, "
+        f"({summary.trained} trained now, {summary.skipped} already stored{others}, "
         f"{summary.seconds:.1f} s)"
     )
     _report_failures(summary)
@@ -73,8 +84,10 @@ def status_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="machine-readable JSON")] = False,
     errors: Annotated[bool, typer.Option("--errors", help="print failed runs' tracebacks")] = False,
 ) -> None:
-    """Show which runs of a study are complete, failed or pending."""
-    from taskaffinity.study import ResultStore, study_status
+    """Show which runs of a study are complete, failed or pending, and which driver
+    (host:pid) is training each claimed run. Reads the store without writing (a read-only
+    folder will do)."""
+    from taskaffinity.study import ResultStore, holder_is_dead, store_errors, study_status
 
     try:
         status = study_status(out)
@@ -86,24 +99,40 @@ def status_cmd(
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(
-        title=f"{out}: {status['complete']}/{status['total']} complete, {status['failed']} failed"
+    claimed = f", {status['claimed']} being trained" if status["claimed"] else ""
+    headline = (
+        f"{out}: {status['complete']}/{status['total']} complete, "
+        f"{status['failed']} failed{claimed}"
     )
-    for col in ("key", "tasks", "seed", "status"):
+    table = Table()
+    for col in ("key", "tasks", "seed", "status", "holder"):
         table.add_column(col)
-    colour = {"complete": "green", "failed": "red", "pending": "yellow"}
+    colour = {"complete": "green", "failed": "red", "pending": "yellow", "running": "cyan"}
     for r in status["runs"]:
+        state, holder = r["status"], ""
+        if r["holder"] is not None:
+            gone = holder_is_dead(r["holder"])
+            live = r["lease_left"] > 0 and not gone
+            state = "running" if live else state
+            note = " (driver gone)" if gone else " (lease expired)"
+            holder = r["holder"] + ("" if live else note)
         table.add_row(
-            r["key"], "+".join(r["tasks"]), str(r["seed"]), f"[{colour[r['status']]}]{r['status']}"
+            r["key"], "+".join(r["tasks"]), str(r["seed"]), f"[{colour[state]}]{state}", holder
         )
     console = Console()
+    console.print(headline, soft_wrap=True, markup=False, highlight=False)
     console.print(table)
     if errors:
-        with ResultStore(Path(out) / "study.sqlite") as store:
-            for row in store.rows():
-                if row["status"] == "failed":
-                    console.rule(f"{'+'.join(row['tasks'])} (seed {row['seed']}) [{row['key']}]")
-                    console.print(row["error"], markup=False, highlight=False)
+        path = Path(out) / "study.sqlite"
+        try:
+            with store_errors(path), ResultStore(path, readonly=True) as store:
+                rows = store.rows()
+        except TaskAffinityError as err:
+            fail(err)
+        for row in rows:
+            if row["status"] == "failed":
+                console.rule(f"{'+'.join(row['tasks'])} (seed {row['seed']}) [{row['key']}]")
+                console.print(row["error"], markup=False, highlight=False)
 
 
 @app.command("demo")

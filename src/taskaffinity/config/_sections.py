@@ -111,7 +111,9 @@ def _adaptive(spec: dict[str, Any]) -> dict[str, Any]:
 @dataclass
 class ExecutorConfig:
     """Where runs execute: ``local`` (sequential when workers == 1, else a process pool)
-    or ``ray`` (optional extra); ``cpus_per_run``/``gpus_per_run`` are Ray resource requests."""
+    or ``ray`` (optional extra); ``cpus_per_run``/``gpus_per_run`` are Ray resource requests;
+    ``retries``: how often a run whose worker died (pool worker, Ray task) is tried again
+    before it is stored failed."""
 
     kind: str = option(
         "local",
@@ -147,6 +149,13 @@ class ExecutorConfig:
         nonempty=True,
         nullable=True,
         message="must be a cluster address such as 'auto' or 'ray://host:10001', got {value!r}",
+    )
+    retries: int = option(
+        2,
+        "times a run whose worker process died is tried again within the same call",
+        kind=int,
+        ge=0,
+        message="retries must be an integer >= 0, got {value!r}",
     )
 
     def __post_init__(self) -> None:

@@ -3,29 +3,48 @@ reading a stored study back.
 
 ``run_study(config, out_dir)`` trains every planned run not yet stored complete;
 ``open_study(out_dir)`` returns the stored runs as :class:`StudyData` (``score_table()``,
-``bootstrap_scores(seed)``, ``baselines()``, ``categories()``).
+``bootstrap_scores(seed)``, ``baselines()``, ``categories()``). Several drivers may run
+one study at once: each claims a run before training it (:class:`Lease`).
 """
 
 from taskaffinity.study._bootstrap import resampled_scores
+from taskaffinity.study._claims import DEFAULT_LEASE, Lease, holder_is_dead, this_holder
 from taskaffinity.study._data import StudyData, open_study, study_status
-from taskaffinity.study._executors import PoolExecutor, SequentialExecutor, failed_result, safe_run
+from taskaffinity.study._executors import (
+    LostAttempt,
+    PoolExecutor,
+    SequentialExecutor,
+    failed_result,
+    safe_run,
+)
 from taskaffinity.study._migrate import migrate_keys
 from taskaffinity.study._plan import plan_groups, plan_runs
-from taskaffinity.study._store import ResultStore, decode_predictions, encode_predictions
+from taskaffinity.study._store import (
+    ResultStore,
+    StoreError,
+    decode_predictions,
+    encode_predictions,
+    store_errors,
+)
 from taskaffinity.study._study import STORE_NAME, StudySummary, make_backend, run_study
 from taskaffinity.study._validate import check_study
 
 __all__ = [
+    "DEFAULT_LEASE",
     "STORE_NAME",
+    "Lease",
+    "LostAttempt",
     "PoolExecutor",
     "ResultStore",
     "SequentialExecutor",
+    "StoreError",
     "StudyData",
     "StudySummary",
     "check_study",
     "decode_predictions",
     "encode_predictions",
     "failed_result",
+    "holder_is_dead",
     "make_backend",
     "migrate_keys",
     "open_study",
@@ -34,5 +53,7 @@ __all__ = [
     "resampled_scores",
     "run_study",
     "safe_run",
+    "store_errors",
     "study_status",
+    "this_holder",
 ]

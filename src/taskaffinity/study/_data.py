@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import warnings
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -13,7 +14,8 @@ import numpy as np
 from taskaffinity.config import StudyConfig, load_config
 from taskaffinity.errors import InputError
 from taskaffinity.study._bootstrap import resampled_scores
-from taskaffinity.study._store import ResultStore
+from taskaffinity.study._claims import holder_is_dead
+from taskaffinity.study._store import ResultStore, store_errors
 from taskaffinity.study._study import CONFIG_NAME, STORE_NAME
 from taskaffinity.types import Cost, RunResult, ScoreTable
 
@@ -24,24 +26,50 @@ __all__ = ["StudyData", "open_study", "study_status"]
 
 
 def study_status(out_dir: str | Path) -> dict[str, Any]:
-    """``{"total", "complete", "failed", "runs": [{"key", "tasks", "seed", "status"}]}`` for
-    the current plan of the study in ``out_dir`` (reads the store only; status is
-    ``pending``, ``complete`` or ``failed``)."""
+    """``{"total", "complete", "failed", "runs": [{"key", "tasks", "seed", "status",
+    "holder", "lease_left"}], "claimed"}`` for the current plan of the study in
+    ``out_dir``. ``status`` is ``pending``, ``complete`` or ``failed``; ``holder`` is the
+    driver (``host:pid``) that has claimed a run not yet stored complete, with
+    ``lease_left`` seconds left on its lease (negative: expired, the run will be taken
+    over), both None for an unclaimed run; ``claimed`` counts the runs under a live lease
+    whose holder is not known to be gone (a process of this host that has ended).
+    Opens the store read-only (nothing is written); raises :class:`StoreError` for a
+    store that is not SQLite or is corrupt."""
     path = Path(out_dir) / STORE_NAME
     if not path.is_file():
         raise InputError("no study here (study.sqlite is missing)", file=path)
-    with ResultStore(path) as store:
+    with store_errors(path), ResultStore(path, readonly=True) as store:
         rows = store.rows()
-    runs = [
-        {"key": r["key"], "tasks": r["tasks"], "seed": r["seed"], "status": r["status"]}
-        for r in rows
-    ]
+        claims = store.claims()
+    now = time.time()
+    runs = []
+    for r in rows:
+        claim = claims.get(r["key"])
+        left = None if claim is None else round(claim["expires"] - now, 1)
+        runs.append(
+            {
+                "key": r["key"],
+                "tasks": r["tasks"],
+                "seed": r["seed"],
+                "status": r["status"],
+                "holder": None if claim is None else claim["holder"],
+                "lease_left": left,
+            }
+        )
     return {
         "total": len(runs),
         "complete": sum(r["status"] == "complete" for r in runs),
         "failed": sum(r["status"] == "failed" for r in runs),
         "runs": runs,
+        "claimed": sum(_live(r) for r in runs),
     }
+
+
+def _live(run: dict[str, Any]) -> bool:
+    """Whether a :func:`study_status` run is claimed under a live lease by a holder not
+    known to be gone."""
+    left = run["lease_left"]
+    return left is not None and left > 0 and not holder_is_dead(run["holder"])
 
 
 @dataclass(eq=False)
@@ -206,11 +234,12 @@ class StudyData:
 
 
 def open_study(out_dir: str | Path) -> StudyData:
-    """The study stored in ``out_dir`` (``config.yaml`` + ``study.sqlite``)."""
+    """The study stored in ``out_dir`` (``config.yaml`` + ``study.sqlite``), read without
+    writing anything (a read-only folder will do)."""
     out = Path(out_dir)
     if not (out / STORE_NAME).is_file() or not (out / CONFIG_NAME).is_file():
         raise InputError("no study here (config.yaml or study.sqlite is missing)", file=out)
     config = load_config(out / CONFIG_NAME)
-    with ResultStore(out / STORE_NAME) as store:
+    with store_errors(out / STORE_NAME), ResultStore(out / STORE_NAME, readonly=True) as store:
         results = store.results()
     return StudyData(path=out, config=config, results=results)

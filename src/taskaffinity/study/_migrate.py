@@ -7,7 +7,8 @@ be found and would be trained again. :func:`migrate_keys` finds them: for every 
 of ``backend`` whose tasks are in ``suite``, it builds the run's current spec
 (``backend.spec``) and the specs earlier schemes gave it (``backend.previous_specs``,
 optional: a backend without it is not migrated); a stored key equal to one of those is
-renamed to the current key, in ``runs``, ``attempts`` and ``predictions`` alike, with the
+renamed to the current key, in ``runs``, ``attempts``, ``predictions`` and
+``gold_log_probs`` alike, with the
 key inside the stored result and the stored spec updated. All in one transaction.
 
 A stored run under a former key is migrated only when its current spec is the same run:
@@ -64,13 +65,14 @@ def _rename(
 ) -> bool:
     """Rename run ``old`` to ``spec.key`` (one transaction is open); False if kept apart."""
     new = spec.key
-    keyed = [t for t in ("attempts", "predictions") if t in tables]
+    keyed = [t for t in ("attempts", "predictions", "gold_log_probs") if t in tables]
     if new in status:
         if status[new] == "complete" or status[old] != "complete":
             return False  # the current key holds the run already, or as much of it
         db.execute("DELETE FROM runs WHERE key = ?", (new,))
-        if "predictions" in tables:
-            db.execute("DELETE FROM predictions WHERE key = ?", (new,))
+        for table in ("predictions", "gold_log_probs"):
+            if table in tables:
+                db.execute(f"DELETE FROM {table} WHERE key = ?", (new,))
     row = db.execute("SELECT result FROM runs WHERE key = ?", (old,)).fetchone()
     result: Any = json.loads(row["result"]) if row["result"] else None
     if result is not None:

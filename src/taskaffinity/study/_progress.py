@@ -86,6 +86,20 @@ class StudyProgress:
         self._running.append(describe_run(spec))
         self._describe()
 
+    def elsewhere(self, spec: RunSpec, status: str) -> None:
+        """Run ``spec`` was stored ``status`` by another driver."""
+        self.done += 1
+        if describe_run(spec) in self._running:
+            self._running.remove(describe_run(spec))
+        self.log(f"[{self.done}/{self.total}] {describe_run(spec)} {status} by another driver")
+        if self._bar is not None:
+            self._bar.update(self._task, completed=self.done)
+        self._describe()
+
+    def lost(self, spec: RunSpec, error: str, attempt: int) -> None:
+        """Attempt ``attempt`` of run ``spec`` was lost (``error``); it is tried again."""
+        self.log(f"{describe_run(spec)}: {error}; trying again (attempt {attempt + 1})")
+
     def finish(self, result: RunResult) -> None:
         self.done += 1
         name = describe_run(result)

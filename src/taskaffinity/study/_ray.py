@@ -1,6 +1,11 @@
 """Ray executor (optional extra ``taskaffinity[ray]``): each RunSpec becomes a Ray task
 with its resource request (``cpus_per_run``, ``gpus_per_run``); results come back to the
 driver, which alone writes the store. ``ray`` is imported only when this executor is used.
+
+A task whose worker process or node dies is tried again by Ray itself (``max_retries`` =
+``retries``, system failures only: an exception raised by the backend is a failed result,
+not retried), within the same call; after the last retry the run is returned failed with
+Ray's error.
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ class RayExecutor:
         cpus_per_run: float = 1.0,
         gpus_per_run: float = 0.0,
         address: str | None = None,
+        retries: int = 2,
     ) -> None:
         try:
             import ray
@@ -60,9 +66,10 @@ class RayExecutor:
                     log_to_driver=False,
                 )
             self._started = True
-        self._remote = ray.remote(num_cpus=cpus_per_run, num_gpus=gpus_per_run, max_retries=0)(
-            _ray_run
-        )
+        self.retries = retries
+        self._remote = ray.remote(
+            num_cpus=cpus_per_run, num_gpus=gpus_per_run, max_retries=retries
+        )(_ray_run)
         self._threads = max(1, int(cpus_per_run))
         self._backend_ref = ray.put(backend)
         self._suite_ref = ray.put(suite)
@@ -72,15 +79,21 @@ class RayExecutor:
         ref = self._remote.remote(self._backend_ref, spec, self._suite_ref, self._threads)
         self._refs[ref] = spec
 
-    def wait(self) -> list[tuple[RunSpec, RunResult]]:
-        done, _ = self._ray.wait(list(self._refs), num_returns=1)
+    def wait(self, timeout: float | None = None) -> list[tuple[RunSpec, RunResult]]:
+        """The runs finished since the last call (at least one, or ``[]`` after
+        ``timeout`` seconds)."""
+        if not self._refs:
+            return []
+        done, _ = self._ray.wait(list(self._refs), num_returns=1, timeout=timeout)
         out = []
         for ref in done:
             spec = self._refs.pop(ref)
             try:
                 out.append((spec, self._ray.get(ref)))
-            except Exception as err:  # the task's worker died (RayTaskError, WorkerCrashedError)
-                out.append((spec, failed_result(spec, f"ray task failed: {err!r}")))
+            except Exception as err:  # its worker died more than `retries` times
+                tries = self.retries + 1
+                error = f"ray task failed after {tries} attempt(s): {type(err).__name__}: {err}"
+                out.append((spec, failed_result(spec, error)))
         return out
 
     def close(self, abort: bool = False) -> None:

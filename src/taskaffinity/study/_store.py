@@ -23,30 +23,52 @@ run either fully stored, predictions included, or not stored at all. A run store
 
 Runs are stored as JSON records (:func:`spec_to_dict`, :func:`result_to_dict` and their
 inverses) in the ``spec`` and ``result`` columns.
+
+Table ``claims`` says which driver trains which run (:mod:`taskaffinity.study._claims`):
+one row per claimed run with its ``holder`` (``host:pid``), the holder's ``token`` (unique
+per driver) and the wall-clock time its lease ``expires``. Stores made before this table
+existed gain it when opened for writing.
+
+A store opened with ``readonly=True`` writes nothing, neither the file nor ``-wal`` or
+``-shm`` files beside it (see :func:`_connect_readonly`): a read-only folder can be read.
+:class:`ResultStore` remembers the identity (device, inode) of the file it opened;
+:meth:`ResultStore.check_file` raises :class:`StoreError` once the file is deleted or
+replaced. :func:`store_errors` turns SQLite's errors (not a database, corrupt, disk
+full, read-only) into a one-line :class:`StoreError` naming the file.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import sqlite3
+import tempfile
 import time
 import zlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from taskaffinity.errors import TaskAffinityError
 from taskaffinity.types import Cost, RunResult, RunSpec
 
 __all__ = [
+    "CLAIMED",
+    "DONE",
+    "HELD",
     "ResultStore",
+    "StoreError",
     "decode_predictions",
     "encode_predictions",
     "result_from_dict",
     "result_to_dict",
     "spec_from_dict",
     "spec_to_dict",
+    "store_errors",
 ]
 
 
@@ -90,14 +112,113 @@ CREATE TABLE IF NOT EXISTS gold_log_probs (
 """
 
 
-def connect(path: Path) -> sqlite3.Connection:
-    """Open (and create when needed) the store database ``path`` with the schema."""
-    db = sqlite3.connect(path, timeout=60, isolation_level=None)
+_CLAIMS_SCHEMA = """
+CREATE TABLE IF NOT EXISTS claims (
+    key TEXT PRIMARY KEY,
+    holder TEXT NOT NULL,
+    token TEXT NOT NULL,
+    claimed REAL NOT NULL,
+    expires REAL NOT NULL
+);
+"""
+
+CLAIMED, HELD, DONE = "claimed", "held", "done"
+
+
+class StoreError(TaskAffinityError):
+    """The store file cannot be used: ``str(err)`` reads ``FILE: what is wrong``."""
+
+    def __init__(self, message: str, *, file: str | Path) -> None:
+        self.file, self.message = str(file), message
+        super().__init__(f"{self.file}: {message}")
+
+
+_SQLITE_ERRORS = (  # what SQLite says -> what it means for a study
+    ("file is not a database", "not an SQLite database (not a study store); left as it is"),
+    ("malformed", "the store is corrupt ({err}); left as it is (the sqlite3 shell's "
+     ".recover may save its runs)"),
+    ("disk is full", "the disk is full ({err}); every run stored before is kept; free space "
+     "and run the command again to go on"),
+    ("readonly", "the store is read-only ({err}): a read-only folder or file can be read "
+     "(status, report --out elsewhere) but not trained into"),
+    ("unable to open", "cannot open the store ({err}): a read-only or missing folder?"),
+)  # fmt: skip
+
+
+def describe_sqlite_error(err: sqlite3.Error) -> str:
+    """A user's reading of SQLite error ``err``."""
+    text = str(err)
+    for needle, message in _SQLITE_ERRORS:
+        if needle in text:
+            return message.format(err=text)
+    return text
+
+
+@contextmanager
+def store_errors(path: str | Path) -> Iterator[None]:
+    """Turn SQLite errors raised inside the block into a :class:`StoreError` naming the
+    store ``path``, and ``OSError`` about a file in the store's folder (no room, no
+    permission) into one naming that file."""
+    folder = Path(path).absolute().parent
+    try:
+        yield
+    except sqlite3.Error as err:
+        raise StoreError(describe_sqlite_error(err), file=path) from err
+    except OSError as err:
+        name = err.filename
+        if name is None or folder not in (
+            Path(os.fsdecode(name)).absolute(),
+            *Path(os.fsdecode(name)).absolute().parents,
+        ):
+            raise
+        what = "read-only" if isinstance(err, PermissionError) else "cannot write there"
+        raise StoreError(f"{what} ({err.strerror})", file=os.fsdecode(name)) from err
+
+
+def connect(path: Path, *, create: bool = True) -> sqlite3.Connection:
+    """Open the store database ``path`` for writing, with the schema (creating the file
+    unless ``create`` is False)."""
+    if create:
+        db = sqlite3.connect(path, timeout=60, isolation_level=None)
+    else:
+        uri = f"{path.resolve().as_uri()}?mode=rw"
+        db = sqlite3.connect(uri, uri=True, timeout=60, isolation_level=None)
     db.row_factory = sqlite3.Row
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA synchronous=NORMAL")
     db.executescript(_SCHEMA)
+    db.executescript(_CLAIMS_SCHEMA)
     return db
+
+
+def _connect_readonly(path: Path) -> tuple[sqlite3.Connection, Path | None]:
+    """A connection to ``path`` that writes nothing anywhere, and the private folder it
+    reads from (to delete after closing) or None.
+
+    Without a ``-wal`` file no connection has the store open (a WAL store's last
+    connection removes it), so the file alone is the store: opened ``immutable=1``, which
+    creates no ``-wal``/``-shm`` either. With one (a driver is running, or was killed),
+    ``mode=ro`` reads the file and its WAL through the shared ``-shm``; where that cannot
+    be opened either (a read-only folder without ``-shm``), a private copy of the file and
+    its WAL in a temporary folder is read instead."""
+    base = path.resolve()
+    wal = base.with_name(base.name + "-wal")
+    tmp: Path | None = None
+    uri = f"{base.as_uri()}?{'mode=ro' if wal.exists() else 'immutable=1'}"
+    db = sqlite3.connect(uri, uri=True, timeout=60, isolation_level=None)
+    try:
+        db.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+    except sqlite3.OperationalError:
+        if not wal.exists():
+            raise
+        db.close()
+        tmp = Path(tempfile.mkdtemp(prefix="taskaffinity-store-"))
+        shutil.copy2(base, tmp / base.name)
+        shutil.copy2(wal, tmp / wal.name)
+        db = sqlite3.connect(tmp / base.name, timeout=60, isolation_level=None)
+        db.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+    db.row_factory = sqlite3.Row
+    return db, tmp
 
 
 def write(db: sqlite3.Connection, statements: Iterable[tuple[str, tuple[Any, ...]]]) -> None:
@@ -108,7 +229,8 @@ def write(db: sqlite3.Connection, statements: Iterable[tuple[str, tuple[Any, ...
         for sql, args in statements:
             cur.execute(sql, args)
     except BaseException:
-        cur.execute("ROLLBACK")
+        if db.in_transaction:  # SQLite rolls back by itself after some errors (disk full)
+            cur.execute("ROLLBACK")
         raise
     cur.execute("COMMIT")
 
@@ -212,15 +334,52 @@ def result_from_dict(
 
 
 class ResultStore:
-    """The runs of one study in ``path`` (created on first use)."""
+    """The runs of one study in ``path`` (created on first use, unless ``readonly``: then
+    the file must exist and is never written; ``create=False``: must exist, is written)."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, readonly: bool = False, create: bool = True) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = connect(self.path)
+        self.readonly = readonly
+        if readonly or not create:
+            if not self.path.is_file():
+                raise StoreError("the store does not exist", file=self.path)
+        else:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._copy: Path | None = None
+        if readonly:
+            self._db, self._copy = _connect_readonly(self.path)
+        else:
+            self._db = connect(self.path, create=create)
+        self._identity = self._stat()
+        self._tables = {
+            r[0] for r in self._db.execute("SELECT name FROM sqlite_master WHERE type='table'")
+        }
+
+    def _stat(self) -> tuple[int, int] | None:
+        try:
+            st = os.stat(self.path)
+        except FileNotFoundError:
+            return None
+        return st.st_dev, st.st_ino
+
+    def check_file(self) -> None:
+        """Raise :class:`StoreError` when the file this store opened was deleted or
+        replaced by another file since (what is written then would be lost)."""
+        now = self._stat()
+        if now == self._identity:
+            return
+        what = "deleted" if now is None else "replaced by another file"
+        raise StoreError(
+            f"the store was {what} while the study ran; stopped (runs finished from then "
+            "on could not be stored)",
+            file=self.path,
+        )
 
     def close(self) -> None:
         self._db.close()
+        if self._copy is not None:
+            shutil.rmtree(self._copy, ignore_errors=True)
+            self._copy = None
 
     def __enter__(self) -> ResultStore:
         return self
@@ -351,6 +510,8 @@ class ResultStore:
     def predictions(self, key: str) -> dict[str, tuple[Any, ...]]:
         """Task -> stored test predictions of run ``key`` (one per test example, in test
         order; tagging: a tuple of tags each), tasks sorted; empty when none are stored."""
+        if "predictions" not in self._tables:  # a store older than the table, read-only
+            return {}
         rows = self._db.execute(
             "SELECT task, labels, codes, lengths FROM predictions WHERE key = ? ORDER BY task",
             (key,),
@@ -374,3 +535,99 @@ class ResultStore:
                 "SELECT * FROM attempts WHERE key = ? ORDER BY finished", (key,)
             )
         return [dict(r) for r in rows]
+
+    def record_lost(self, key: str, error: str) -> None:
+        """Store the history of an attempt of run ``key`` whose worker died (``failed``
+        with ``error``) while the executor tries the run again: one more attempt counted,
+        the run left open."""
+        now = time.time()
+        row = self._db.execute(
+            "SELECT attempts, started FROM runs WHERE key = ?", (key,)
+        ).fetchone()
+        attempt, started = (row["attempts"], row["started"]) if row else (0, None)
+        write(
+            self._db,
+            [
+                ("INSERT INTO attempts VALUES (?, ?, ?, ?, ?, ?)",
+                 (key, attempt, "failed", error, started, now)),
+                ("UPDATE runs SET attempts = attempts + 1, started = ? "
+                 "WHERE key = ? AND status != 'complete'", (now, key)),
+            ],
+        )  # fmt: skip
+
+    # claims: which driver trains which run (see taskaffinity.study._claims)
+
+    def claim(
+        self,
+        key: str,
+        holder: str,
+        token: str,
+        lease: float,
+        *,
+        since: float = 0.0,
+        dead: Callable[[str], bool] | None = None,
+    ) -> str:
+        """Claim run ``key`` for ``holder`` (``token``) for ``lease`` seconds, in one
+        ``BEGIN IMMEDIATE`` transaction. Returns :data:`DONE` when the run is stored
+        complete, or failed at or after ``since`` (by another driver of this time);
+        :data:`HELD` when another token holds a claim whose lease has not expired and whose
+        holder is not ``dead(holder)``; else :data:`CLAIMED` (a new claim, a renewed one,
+        or one taken over)."""
+        cur = self._db.cursor()
+        cur.execute("BEGIN IMMEDIATE")
+        try:
+            now = time.time()
+            run = cur.execute("SELECT status, finished FROM runs WHERE key = ?", (key,)).fetchone()
+            if run is not None and (
+                run["status"] == "complete"
+                or (run["status"] == "failed" and (run["finished"] or 0) >= since)
+            ):
+                outcome = DONE
+            else:
+                held = cur.execute(
+                    "SELECT holder, token, expires FROM claims WHERE key = ?", (key,)
+                ).fetchone()
+                live = held is not None and held["token"] != token and held["expires"] > now
+                if live and not (dead is not None and dead(held["holder"])):
+                    outcome = HELD
+                else:
+                    cur.execute(
+                        "INSERT OR REPLACE INTO claims VALUES (?, ?, ?, ?, ?)",
+                        (key, holder, token, now, now + lease),
+                    )
+                    outcome = CLAIMED
+        except BaseException:
+            if self._db.in_transaction:
+                cur.execute("ROLLBACK")
+            raise
+        cur.execute("COMMIT")
+        return outcome
+
+    def renew_claims(self, token: str, lease: float) -> int:
+        """Extend every claim of ``token`` to ``lease`` seconds from now; returns how many
+        it still holds (a claim taken over by another driver is not renewed)."""
+        cur = self._db.execute(
+            "UPDATE claims SET expires = ? WHERE token = ?", (time.time() + lease, token)
+        )
+        return cur.rowcount
+
+    def release_claim(self, token: str, key: str | None = None) -> None:
+        """Drop ``token``'s claim on run ``key`` (every claim of ``token`` when None)."""
+        if key is None:
+            self._db.execute("DELETE FROM claims WHERE token = ?", (token,))
+        else:
+            self._db.execute("DELETE FROM claims WHERE token = ? AND key = ?", (token, key))
+
+    def claims(self) -> dict[str, dict[str, Any]]:
+        """Run key -> ``{"holder", "claimed", "expires"}`` of every claim on a run not
+        stored complete (expired ones included: ``expires`` is in the past)."""
+        if "claims" not in self._tables and self.readonly:
+            return {}
+        rows = self._db.execute(
+            "SELECT c.key, c.holder, c.claimed, c.expires FROM claims c "
+            "JOIN runs r ON r.key = c.key WHERE r.status != 'complete'"
+        )
+        return {
+            r["key"]: {"holder": r["holder"], "claimed": r["claimed"], "expires": r["expires"]}
+            for r in rows
+        }

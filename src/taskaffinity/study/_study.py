@@ -11,11 +11,12 @@ from typing import TYPE_CHECKING, Any
 
 from taskaffinity.config import StudyConfig, dump_config, import_object, load_config
 from taskaffinity.errors import InputError
-from taskaffinity.study._driver import drive, make_executor
+from taskaffinity.study._claims import DEFAULT_LEASE, Lease
+from taskaffinity.study._driver import Driven, drive, make_executor
 from taskaffinity.study._migrate import migrate_keys
 from taskaffinity.study._plan import plan_runs
 from taskaffinity.study._progress import StudyProgress
-from taskaffinity.study._store import ResultStore
+from taskaffinity.study._store import ResultStore, store_errors
 from taskaffinity.study._validate import check_study
 from taskaffinity.types import RunResult, RunSpec
 
@@ -37,7 +38,8 @@ class StudySummary:
 
     ``total``/``complete``/``failed``: runs of the plan and their state after this call;
     ``trained``: runs attempted by this call; ``skipped``: runs already stored complete;
-    ``failures``: the failed results (with their error text); ``seconds``: wall time.
+    ``failures``: the failed results (with their error text); ``seconds``: wall time;
+    ``elsewhere``: runs other drivers on the same study stored while this call ran.
     """
 
     out_dir: Path
@@ -48,6 +50,7 @@ class StudySummary:
     skipped: int
     seconds: float
     failures: tuple[RunResult, ...] = field(default=(), repr=False)
+    elsewhere: int = 0
 
     @property
     def ok(self) -> bool:
@@ -81,6 +84,7 @@ def run_study(
     workers: int | None = None,
     progress: bool = True,
     backend: RunBackend = None,
+    lease: float = DEFAULT_LEASE,
 ) -> StudySummary:
     """Train every run of ``config``'s plan not yet stored complete in ``out_dir``.
 
@@ -89,9 +93,16 @@ def run_study(
     with its traceback and the study goes on. ``workers`` overrides
     ``config.executor.workers``; ``backend`` overrides the configured one (any object with
     ``name``, ``spec(tasks, seed, suite)`` and ``run(spec, suite)``).
+
+    Several calls may drive one study at once (other processes, other machines sharing
+    the folder): each claims a run before training it, under a lease of ``lease`` seconds
+    renewed while it trains, and skips runs claimed by the others; each returns once every
+    run is stored (see :mod:`taskaffinity.study._claims`). Raises :class:`StoreError`
+    (one line naming the file) when the store is not an SQLite file, is corrupt, the
+    disk is full, the folder is read-only, or the store is deleted or replaced meanwhile.
     Returns a :class:`StudySummary` (``ok`` is False when any run failed).
     """
-    start = time.perf_counter()
+    start, since = time.perf_counter(), time.time()
     if not isinstance(config, StudyConfig):
         config = load_config(config)
     out = Path(out_dir)
@@ -99,31 +110,36 @@ def run_study(
     backend = backend if backend is not None else make_backend(config)
     specs = plan_runs(config, suite, backend)
     check_study(config, suite, backend, specs, workers=workers)  # before anything is written
-    out.mkdir(parents=True, exist_ok=True)
-    dump_config(config, out / CONFIG_NAME)
     n_workers = max(1, workers or config.executor.workers)
-    migrate_keys(out / STORE_NAME, backend, suite)
-    with ResultStore(out / STORE_NAME) as store:
+    db = out / STORE_NAME
+    with store_errors(db):
+        migrate_keys(db, backend, suite)  # stores keyed the former way keep their runs
+    with store_errors(db), ResultStore(db) as store, Lease(store, lease) as claims:
+        dump_config(config, out / CONFIG_NAME)
         store.sync_plan(specs)
         status = store.status_of(s.key for s in specs)
         todo = deque(s for s in specs if status.get(s.key) != "complete")
         skipped = len(specs) - len(todo)
-        trained = 0
+        done = Driven()
         with StudyProgress(len(specs), skipped, enabled=progress) as bar:
             if skipped:
                 bar.log(f"{skipped} of {len(specs)} runs already stored in {out}; skipping them")
             if todo:
-                trained = drive(
+                done = drive(
                     store,
                     bar,
                     make_executor(config, backend, suite, min(n_workers, len(todo))),
                     todo,
+                    claims,
+                    since=since,
                 )
         if config.plan.adaptive is not None:
             specs, more, more_skipped = _adaptive_rounds(
-                config, suite, backend, store, specs, n_workers, progress
+                config, suite, backend, store, specs, n_workers, progress, claims, since
             )
-            trained, skipped = trained + more, skipped + more_skipped
+            done = Driven(done.trained + more.trained, done.elsewhere + more.elsewhere)
+            skipped += more_skipped
+        store.check_file()
         final = store.status_of(s.key for s in specs)
         failures = tuple(r for r in store.results() if r.status == "failed")
     return StudySummary(
@@ -131,10 +147,11 @@ def run_study(
         total=len(specs),
         complete=sum(v == "complete" for v in final.values()),
         failed=sum(v == "failed" for v in final.values()),
-        trained=trained,
+        trained=done.trained,
         skipped=skipped,
         seconds=time.perf_counter() - start,
         failures=failures,
+        elsewhere=done.elsewhere,
     )
 
 
@@ -146,12 +163,14 @@ def _adaptive_rounds(
     specs: list[RunSpec],
     n_workers: int,
     progress: bool,
-) -> tuple[list[RunSpec], int, int]:
+    claims: Lease,
+    since: float,
+) -> tuple[list[RunSpec], Driven, int]:
     """Run ``plan.adaptive``'s rounds (:mod:`taskaffinity.study._adaptive`) after the
-    planned seeds; returns the extended plan, runs trained and runs found stored."""
+    planned seeds; returns the extended plan, what was driven and runs found stored."""
     from taskaffinity.study._adaptive import next_round
 
-    trained = skipped = 0
+    done, skipped = Driven(), 0
     max_seeds = int(config.plan.adaptive["max_seeds"])  # type: ignore[index]
     for _ in range(max_seeds):
         rnd = next_round(config, suite, backend, store.results())
@@ -170,10 +189,13 @@ def _adaptive_rounds(
                 f"({len(todo)} to train)"
             )
             if todo:
-                trained += drive(
+                more = drive(
                     store,
                     bar,
                     make_executor(config, backend, suite, min(n_workers, len(todo))),
                     todo,
+                    claims,
+                    since=since,
                 )
-    return specs, trained, skipped
+                done = Driven(done.trained + more.trained, done.elsewhere + more.elsewhere)
+    return specs, done, skipped

@@ -20,12 +20,14 @@ def test_run_then_status_json(tmp_path):
     res = runner.invoke(app, ["status", str(tmp_path / "out"), "--json"])
     assert res.exit_code == 0
     status = json.loads(res.stdout)
-    assert list(status) == ["total", "complete", "failed", "runs"]
+    assert list(status) == ["total", "complete", "failed", "runs", "claimed"]
     assert (status["total"], status["complete"], status["failed"]) == (7, 7, 0)
+    assert status["claimed"] == 0
     for run in status["runs"]:
-        assert list(run) == ["key", "tasks", "seed", "status"]
+        assert list(run) == ["key", "tasks", "seed", "status", "holder", "lease_left"]
         assert isinstance(run["key"], str) and isinstance(run["tasks"], list)
         assert run["seed"] == 0 and run["status"] == "complete"
+        assert run["holder"] is None and run["lease_left"] is None
     assert status["runs"][0]["tasks"] == ["more_a"]
     res = runner.invoke(app, ["status", str(tmp_path / "out")])
     assert res.exit_code == 0 and "7/7 complete" in res.output
