@@ -15,6 +15,10 @@ from taskaffinity.testing import write_toy_config
 @pytest.mark.slow
 def test_ray_executor_two_cpus(tmp_path, monkeypatch):
     pytest.importorskip("ray")
+    # a private local Ray without token auth; otherwise ray.init sets RAY_AUTH_MODE=token
+    # in this process for good, and a later test's loopback cluster refuses its driver
+    monkeypatch.setenv("RAY_USAGE_STATS_ENABLED", "0")
+    monkeypatch.setenv("RAY_AUTH_MODE", "disabled")
     executor = "{kind: ray, workers: 2, cpus_per_run: 1}"
     backend = "{name: 'taskaffinity.testing:ToyBackend', fail_on: [first]}"
     cfg = write_toy_config(tmp_path / "toy.yaml", executor=executor, backend=backend, seeds="[0]")
