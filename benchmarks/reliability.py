@@ -176,6 +176,7 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--work", type=Path, default=Path("runs/reliability"))
     ap.add_argument("--adaptive", default=None, help="START,MAX seeds of the adaptive rows")
+    ap.add_argument("--stem", default=None, help="results file name (default by suite)")
     args = ap.parse_args()
     seeds = [int(s) for s in args.seeds.split(",")]
     rows, timings = [], {}
@@ -209,6 +210,8 @@ def main() -> None:
     stem = RESULTS / f"reliability_{args.suite}"
     if args.adaptive and not args.designs:
         stem = RESULTS / f"reliability_{args.suite}_adaptive"
+    if args.stem:
+        stem = RESULTS / args.stem
     stem.with_suffix(".json").write_text(json.dumps(rows, indent=2) + "\n")
     lines = [
         f"# Replicate reliability: {args.suite}",
