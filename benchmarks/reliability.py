@@ -29,6 +29,9 @@ study of those seeds).
     python benchmarks/reliability.py --suite zh_classical --seeds 0,1,2,3
     HF_HUB_OFFLINE=1 python benchmarks/reliability.py --suite en_text --seeds 0,1,2,3,4,5
     python benchmarks/reliability.py --suite zh_classical --seeds 0,1,2,3 --adaptive 2,4
+    python benchmarks/reliability.py --suite zh_classical --seeds 0,1,2,3,100,101,102,103 \
+        --designs per_run --also runs/reliability/zh_classical-adaptive-B \
+        --stem reliability_zh_classical_8seeds   # seeds 100-103 from the adaptive replicate
 
 Writes ``benchmarks/results/reliability_<suite>.md`` and ``.json``; stores under
 ``--work`` (default ``runs/reliability``) are reused, so a second call only rescores.
@@ -40,7 +43,9 @@ import argparse
 import dataclasses
 import itertools
 import json
+import shlex
 import shutil
+import sys
 import time
 from pathlib import Path
 
@@ -177,11 +182,21 @@ def main() -> None:
     ap.add_argument("--work", type=Path, default=Path("runs/reliability"))
     ap.add_argument("--adaptive", default=None, help="START,MAX seeds of the adaptive rows")
     ap.add_argument("--stem", default=None, help="results file name (default by suite)")
+    ap.add_argument(
+        "--also",
+        type=Path,
+        action="append",
+        default=[],
+        help="another study folder of the same design whose complete runs of --seeds are "
+        "used as they are (those seeds are not trained); repeatable",
+    )
     args = ap.parse_args()
     seeds = [int(s) for s in args.seeds.split(",")]
     rows, timings = [], {}
+    extra = [r for folder in args.also for r in open_study(folder).complete if r.seed in seeds]
     for design in args.designs.split(",") if args.designs else []:
-        config = config_for(args.suite, seeds, design, args.workers)
+        given = {r.seed for r in extra}
+        config = config_for(args.suite, [s for s in seeds if s not in given], design, args.workers)
         out = args.work / f"{args.suite}-{design}"
         out.mkdir(parents=True, exist_ok=True)
         cfg = out.parent / f"{args.suite}-{design}.yaml"
@@ -192,6 +207,10 @@ def main() -> None:
         print(f"{design}: {summary.complete}/{summary.total} runs ({summary.trained} trained, "
               f"{timings[design]:.0f} s)", flush=True)  # fmt: skip
         study = open_study(out)
+        if extra:
+            stored = {r.key for r in study.complete}
+            more = [r for r in extra if r.key not in stored]
+            study = StudyData(study.path, study.config, [*study.complete, *more])
         for n_test, label in ((None, "full"), (args.small_test, f"first {args.small_test}")):
             view = rescored(study, n_test)
             for k in range(1, len(seeds) // 2 + 1):
@@ -216,10 +235,7 @@ def main() -> None:
     lines = [
         f"# Replicate reliability: {args.suite}",
         "",
-        f"`python benchmarks/reliability.py --suite {args.suite} --seeds {args.seeds}"
-        + (f" --designs {args.designs}" if args.designs != DESIGNS else "")
-        + (f" --adaptive {args.adaptive}" if args.adaptive else "")
-        + "`; "
+        "`python " + " ".join(shlex.quote(a) for a in sys.argv) + "`; "
         f"{args.workers} workers; seeds {seeds}.",
         "",
         "| design | test set | seeds per replicate | Spearman (A vs B), mean | range over "
