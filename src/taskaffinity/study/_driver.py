@@ -53,6 +53,9 @@ class Driven:
     trained: int = 0
     elsewhere: int = 0
 
+    def __add__(self, other: Driven) -> Driven:
+        return Driven(self.trained + other.trained, self.elsewhere + other.elsewhere)
+
 
 def drive(
     store: ResultStore,

@@ -137,7 +137,7 @@ def run_study(
             specs, more, more_skipped = _adaptive_rounds(
                 config, suite, backend, store, specs, n_workers, progress, claims, since
             )
-            done = Driven(done.trained + more.trained, done.elsewhere + more.elsewhere)
+            done = done + more
             skipped += more_skipped
         store.check_file()
         final = store.status_of(s.key for s in specs)
@@ -197,5 +197,5 @@ def _adaptive_rounds(
                     claims,
                     since=since,
                 )
-                done = Driven(done.trained + more.trained, done.elsewhere + more.elsewhere)
+                done = done + more
     return specs, done, skipped
