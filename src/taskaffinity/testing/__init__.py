@@ -37,6 +37,7 @@ from taskaffinity.testing._toy import (
     make_task,
     synthetic_suite,
     toy_suite,
+    write_synthetic_study,
     write_toy_config,
 )
 
@@ -58,5 +59,6 @@ __all__ = [
     "random_table",
     "synthetic_suite",
     "toy_suite",
+    "write_synthetic_study",
     "write_toy_config",
 ]

@@ -187,6 +187,41 @@ def make_task(
     return Task(name, "classification", "synthetic", "accuracy", *splits), flipped
 
 
+def write_synthetic_study(
+    root: Path,
+    names: Sequence[str],
+    *,
+    seeds: Sequence[int] = (0,),
+    sizes: tuple[int, int, int] = (64, 16, 24),
+) -> Path:
+    """Write the :func:`make_task` tasks ``names`` as JSONL files under ``root`` and a
+    study config over them (``scratch`` with :data:`TINY_SCRATCH`, singles and pairs,
+    ``seeds``) to ``root/config.yaml``; returns the config's path."""
+    import json
+
+    import yaml
+
+    tasks = []
+    for name in names:
+        task, _ = make_task(name, sizes=sizes)
+        paths = {}
+        for split in ("train", "dev", "test"):
+            path = root / f"{name}.{split}.jsonl"
+            path.write_text("".join(
+                json.dumps({"text": ex.text, "label": ex.label}) + "\n"
+                for ex in task.split(split)))  # fmt: skip
+            paths[split] = str(path)
+        tasks.append({"name": name, "kind": "classification", "category": "synthetic",
+                      "metric": "accuracy", "data": paths})  # fmt: skip
+    config = {
+        "name": "tiny", "tasks": tasks, "backend": {"name": "scratch", **TINY_SCRATCH},
+        "plan": {"singles": True, "pairs": True, "all": False}, "seeds": list(seeds),
+    }  # fmt: skip
+    out = root / "config.yaml"
+    out.write_text(yaml.safe_dump(config))
+    return out
+
+
 def synthetic_suite(names: tuple[str, ...] = ("first", "count", "first_copy")) -> TaskSuite:
     """A suite of :func:`make_task` tasks (``first`` and ``first_copy`` share their rule,
     so they should help each other; ``count`` is unrelated)."""

@@ -8,13 +8,12 @@ import json
 
 import numpy as np
 import pytest
-import yaml
 from typer.testing import CliRunner
 
 from taskaffinity.affinity import Budget, compute_pvi, get_estimator, open_target
 from taskaffinity.cli import app
 from taskaffinity.study import open_study
-from taskaffinity.testing import TINY_SCRATCH, make_task
+from taskaffinity.testing import write_synthetic_study
 
 NAMES = ("first", "count")
 
@@ -24,23 +23,7 @@ def study(tmp_path_factory):
     from taskaffinity.study import run_study
 
     root = tmp_path_factory.mktemp("pvi_study")
-    tasks = []
-    for name in NAMES:
-        task, _ = make_task(name, sizes=(64, 16, 24))
-        paths = {}
-        for split in ("train", "dev", "test"):
-            path = root / f"{name}.{split}.jsonl"
-            path.write_text("".join(
-                json.dumps({"text": ex.text, "label": ex.label}) + "\n"
-                for ex in task.split(split)))  # fmt: skip
-            paths[split] = str(path)
-        tasks.append({"name": name, "kind": "classification", "category": "synthetic",
-                      "metric": "accuracy", "data": paths})  # fmt: skip
-    config = {
-        "name": "tiny", "tasks": tasks, "backend": {"name": "scratch", **TINY_SCRATCH},
-        "plan": {"singles": True, "pairs": True, "all": False}, "seeds": [0],
-    }  # fmt: skip
-    (root / "config.yaml").write_text(yaml.safe_dump(config))
+    write_synthetic_study(root, NAMES, seeds=(0,))
     run_study(root / "config.yaml", root / "out", progress=False)
     return root
 

@@ -4,12 +4,10 @@ section's HTML."""
 
 from __future__ import annotations
 
-import json
 import re
 
 import numpy as np
 import pytest
-import yaml
 
 from taskaffinity.analysis import analyze
 from taskaffinity.evaluation import (
@@ -132,26 +130,10 @@ def test_rows_without_a_ceiling_have_no_ceiling_row() -> None:
 @pytest.fixture(scope="module")
 def two_seed_study(tmp_path_factory):
     from taskaffinity.study import open_study, run_study
-    from taskaffinity.testing import TINY_SCRATCH, make_task
+    from taskaffinity.testing import write_synthetic_study
 
     root = tmp_path_factory.mktemp("study")
-    tasks = []
-    for name in ("first", "count", "last"):
-        task, _ = make_task(name, sizes=(64, 16, 24))
-        paths = {}
-        for split in ("train", "dev", "test"):
-            path = root / f"{name}.{split}.jsonl"
-            path.write_text("".join(
-                json.dumps({"text": ex.text, "label": ex.label}) + "\n"
-                for ex in task.split(split)))  # fmt: skip
-            paths[split] = str(path)
-        tasks.append({"name": name, "kind": "classification", "category": "synthetic",
-                      "metric": "accuracy", "data": paths})  # fmt: skip
-    config = {
-        "name": "tiny", "tasks": tasks, "backend": {"name": "scratch", **TINY_SCRATCH},
-        "plan": {"singles": True, "pairs": True, "all": False}, "seeds": [0, 1],
-    }  # fmt: skip
-    (root / "config.yaml").write_text(yaml.safe_dump(config))
+    write_synthetic_study(root, ("first", "count", "last"), seeds=(0, 1))
     run_study(root / "config.yaml", root / "out", progress=False)
     return open_study(root / "out")
 
