@@ -97,3 +97,16 @@ def csv_rows(path: str | Path, delimiter: str = ",") -> list[tuple[int, list[str
     except csv.Error as err:
         raise InputError(f"not a readable CSV file: {err}", file=path, line=start) from None
     return rows
+
+
+MISSING_CELLS = frozenset({"", "nan", "na", "n/a", "-", "none", "null"})
+"""Cell texts (lower-cased) that the square score and affinity readers take as missing."""
+
+
+def stripped_csv_rows(path: str | Path) -> list[tuple[int, list[str]]]:
+    """:func:`csv_rows` with every cell stripped; InputError naming the file when it has
+    no row."""
+    rows = [(n, [c.strip() for c in r]) for n, r in csv_rows(path)]
+    if not rows:
+        raise InputError("the file is empty", file=path)
+    return rows

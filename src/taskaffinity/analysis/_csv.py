@@ -22,20 +22,11 @@ from pathlib import Path
 
 import numpy as np
 
-from taskaffinity._text import csv_rows
+from taskaffinity._text import MISSING_CELLS, stripped_csv_rows
 from taskaffinity.errors import InputError
 from taskaffinity.types import ScoreTable
 
 __all__ = ["read_categories_csv", "read_score_csv"]
-
-_MISSING = {"", "nan", "na", "n/a", "-", "none", "null"}
-
-
-def _rows(path: Path) -> list[tuple[int, list[str]]]:
-    rows = [(n, [c.strip() for c in r]) for n, r in csv_rows(path)]
-    if not rows:
-        raise InputError("the file is empty", file=path)
-    return rows
 
 
 def read_score_csv(path: str | Path, *, higher_is_better: bool = True) -> ScoreTable:
@@ -45,7 +36,7 @@ def read_score_csv(path: str | Path, *, higher_is_better: bool = True) -> ScoreT
     non-numeric cell, a duplicate or unknown row name, or a task missing from the rows.
     """
     path = Path(path)
-    rows = _rows(path)
+    rows = stripped_csv_rows(path)
     head_line, header = rows[0]
     tasks = tuple(header[1:])
     if not tasks:
@@ -85,7 +76,7 @@ def read_score_csv(path: str | Path, *, higher_is_better: bool = True) -> ScoreT
             )
         i = tasks.index(name)
         for j, cell in enumerate(row[1:]):
-            if cell.lower() in _MISSING:
+            if cell.lower() in MISSING_CELLS:
                 continue
             try:
                 value = float(cell)
@@ -126,7 +117,7 @@ def read_categories_csv(path: str | Path) -> dict[str, str]:
     with different categories.
     """
     path = Path(path)
-    rows = _rows(path)
+    rows = stripped_csv_rows(path)
     head_line, header = rows[0]
     cols = [h.lower() for h in header]
     for col in ("task", "category"):

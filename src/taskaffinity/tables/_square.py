@@ -34,20 +34,11 @@ from typing import Any
 
 import numpy as np
 
-from taskaffinity._text import csv_rows, read_text
+from taskaffinity._text import MISSING_CELLS, read_text, stripped_csv_rows
 from taskaffinity.errors import InputError
 from taskaffinity.types import AffinityMatrix, ScoreTable
 
 __all__ = ["read_affinity", "read_score_matrix", "write_affinity_csv"]
-
-_MISSING = {"", "nan", "na", "n/a", "-", "none", "null"}
-
-
-def _csv_rows(path: Path) -> list[tuple[int, list[str]]]:
-    rows = [(n, [c.strip() for c in r]) for n, r in csv_rows(path)]
-    if not rows:
-        raise InputError("the file is empty", file=path)
-    return rows
 
 
 def _number(cell: str, *, path: Path, line: int, field: str, what: str) -> float:
@@ -65,7 +56,7 @@ def _number(cell: str, *, path: Path, line: int, field: str, what: str) -> float
 def _read_square_csv(path: Path, *, diagonal: bool) -> tuple[tuple[str, ...], np.ndarray]:
     """Task names and the ``(n, n)`` matrix (row = target, column = source) of the square
     CSV at ``path``; the diagonal is NaN unless ``diagonal`` (then required)."""
-    rows = _csv_rows(path)
+    rows = stripped_csv_rows(path)
     head_line, header = rows[0]
     tasks = tuple(header[1:])
     if not tasks:
@@ -110,16 +101,16 @@ def _read_square_csv(path: Path, *, diagonal: bool) -> tuple[tuple[str, ...], np
         for j, cell in enumerate(row[1:]):
             what = f"target {name!r}, source {tasks[j]!r}"
             if i == j:
-                if not diagonal and cell.lower() in _MISSING:
+                if not diagonal and cell.lower() in MISSING_CELLS:
                     continue
-                if cell.lower() in _MISSING:
+                if cell.lower() in MISSING_CELLS:
                     raise InputError(
                         f"missing single-task score of {name!r} (the diagonal)",
                         file=path,
                         line=line,
                         field=tasks[j],
                     )
-            elif cell.lower() in _MISSING:
+            elif cell.lower() in MISSING_CELLS:
                 raise InputError(
                     f"missing cell ({what}): every off-diagonal cell needs a number",
                     file=path,
