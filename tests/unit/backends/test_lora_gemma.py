@@ -11,7 +11,7 @@ import pytest
 from _llm_skip import require_llm_package
 
 from taskaffinity.backends import get_backend
-from taskaffinity.backends.lora import resolve_model
+from taskaffinity.models import resolve_model
 from taskaffinity.suites import load_suite
 from taskaffinity.tasks import TaskSuite
 

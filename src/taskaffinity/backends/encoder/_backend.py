@@ -21,10 +21,10 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from taskaffinity.backends._base import Backend, register_backend
-from taskaffinity.backends._pretrained import check_pretrained
 from taskaffinity.backends.encoder._config import EncoderConfig
 from taskaffinity.backends.encoder._hf import encode, load_encoder, tokenize
 from taskaffinity.backends.heads import Body
+from taskaffinity.models import check_pretrained
 
 if TYPE_CHECKING:
     from torch import Tensor

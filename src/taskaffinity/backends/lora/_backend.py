@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from taskaffinity.backends._base import Backend, register_backend
 from taskaffinity.backends.lora._config import LoraConfig
-from taskaffinity.backends.lora._model import check_causal_lm
+from taskaffinity.models import check_causal_lm
 
 if TYPE_CHECKING:
     from taskaffinity.backends._capabilities import Probe

