@@ -75,7 +75,11 @@ def _live(run: dict[str, Any]) -> bool:
 @dataclass(eq=False)
 class StudyData:
     """A stored study. ``results``: finished runs of the current plan (complete and failed),
-    in plan order; ``suite`` is loaded on first use."""
+    in plan order; ``suite`` is loaded on first use.
+
+    A built-in suite named without ``suite_tasks`` stands for the tasks its runs trained
+    (in suite order) once any run is stored, so a study saved before the suite gained
+    tasks reads as it was written (no empty columns for tasks it never trained)."""
 
     path: Path
     config: StudyConfig
@@ -83,7 +87,11 @@ class StudyData:
 
     @cached_property
     def suite(self) -> TaskSuite:
-        return self.config.load_suite()
+        suite = self.config.load_suite()
+        if self.config.suite is None or self.config.suite_tasks is not None or not self.results:
+            return suite
+        trained = {t for r in self.results for t in r.tasks}
+        return suite.subset([t for t in suite.names if t in trained])
 
     @property
     def complete(self) -> list[RunResult]:
