@@ -392,6 +392,77 @@ conf("suite unknown", "name: x\nsuite: no_such_suite\nseeds: [0]\n", 2, "suite")
 conf("suite_tasks unknown", "name: x\nsuite: zh_classical\nsuite_tasks: [nope]\n", 3, "suite_tasks")
 conf("suite_tasks empty", "name: x\nsuite: zh_classical\nsuite_tasks: []\n", 3, "suite_tasks")
 conf("suite plug-in missing", "name: x\nsuite: 'nomodule_xyz:load'\n", 2, "suite")
+# -- config: max_examples and tasks_from (LLaMA-Factory datasets)
+conf(
+    "max_examples zero",
+    config(extra="max_examples: {train: 0}\n"),
+    "max_examples",
+    "max_examples.train",
+)
+conf(
+    "max_examples negative",
+    config(extra="max_examples: {dev: -1}\n"),
+    "max_examples",
+    "max_examples.dev",
+)
+conf(
+    "max_examples text",
+    config(extra="max_examples: {test: x}\n"),
+    "max_examples",
+    "max_examples.test",
+)
+conf(
+    "max_examples unknown split",
+    config(extra="max_examples: {validation: 5}\n"),
+    "max_examples",
+    "max_examples.validation",
+)
+conf("max_examples a number", config(extra="max_examples: 100\n"), "max_examples", "max_examples")
+LF_ROWS = [{"instruction": "q", "input": f"i{i}", "output": "xy"[i % 2]} for i in range(12)]
+LF_INFO = (
+    '{\n  "lf": {"file_name": "lf.json"},\n'
+    '  "chat": {"file_name": "lf.json", "formatting": "sharegpt"}\n}\n'
+)
+LF_FILES = {"lf/dataset_info.json": LF_INFO, "lf/lf.json": json.dumps(LF_ROWS, indent=2)}
+
+
+def lf_config(datasets: str = "[lf]", source: str = "lf") -> str:
+    """The config with LLaMA-Factory datasets beside its tasks."""
+    return config(extra=f"tasks_from:\n  llamafactory: {source}\n  datasets: {datasets}\n")
+
+
+_add(
+    "config",
+    "tasks_from dataset absent",
+    {**LF_FILES, "study.yaml": lf_config("[lf, poet]")},
+    file="study.yaml",
+    line="  datasets:",
+    field="tasks_from.datasets[1]",
+)
+_add(
+    "config",
+    "tasks_from folder without dataset_info.json",
+    {"nolf/x.json": "[]", "study.yaml": lf_config(source="nolf")},
+    file="study.yaml",
+    line="  llamafactory:",
+    field="tasks_from.llamafactory",
+)
+_add(
+    "config",
+    "tasks_from labels one",
+    {**LF_FILES, "study.yaml": lf_config("[{name: lf, labels: [x]}]")},
+    file="study.yaml",
+    line="  datasets:",
+    field="tasks_from.datasets[0].labels",
+)
+_add(
+    "config",
+    "tasks_from unknown key",
+    {**LF_FILES, "study.yaml": config(extra="tasks_from: {llamafactory: lf, sets: [lf]}\n")},
+    file="study.yaml",
+    line="tasks_from:",
+    field="tasks_from.sets",
+)
 # -- config: task definitions
 conf(
     "tasks empty",
@@ -892,6 +963,93 @@ data(
     text=PQ_CFG,
 )
 data("Parquet corrupt", {"b.parquet": b"PAR1 not really"}, "b.parquet", None, None, text=PQ_CFG)
+# LLaMA-Factory datasets and alpaca records
+LF_CFG = lf_config()
+data(
+    "dataset_info.json malformed",
+    {**LF_FILES, "lf/dataset_info.json": LF_INFO.replace('"lf.json"},', "},")},
+    "lf/dataset_info.json",
+    2,
+    None,
+    text=LF_CFG,
+)
+data(
+    "dataset_info.json key twice",
+    {**LF_FILES, "lf/dataset_info.json": LF_INFO.replace('"chat"', '"lf"')},
+    "lf/dataset_info.json",
+    3,
+    "lf",
+    text=LF_CFG,
+)
+data(
+    "LLaMA-Factory sharegpt dataset",
+    LF_FILES,
+    "lf/dataset_info.json",
+    3,
+    "chat.formatting",
+    text=lf_config("[chat]"),
+)
+data(
+    "LLaMA-Factory data file missing",
+    {"lf/dataset_info.json": LF_INFO},
+    "lf/dataset_info.json",
+    2,
+    "lf.file_name",
+    text=LF_CFG,
+)
+LF_BAD = [*LF_ROWS[:2], {"instruction": "q", "input": "z"}, *LF_ROWS[2:]]
+data(
+    "LLaMA-Factory record without output",
+    {**LF_FILES, "lf/lf.json": json.dumps(LF_BAD, indent=2)},
+    "lf/lf.json",
+    12,
+    "output",
+    text=LF_CFG,
+)
+data(
+    "LLaMA-Factory JSON array malformed",
+    {**LF_FILES, "lf/lf.json": json.dumps(LF_ROWS, indent=2).replace('"i3"', "i3")},
+    "lf/lf.json",
+    ("i2", "i3"),
+    None,
+    text=LF_CFG,
+)
+LF_HIST = {
+    "lf": {
+        "file_name": "lf.json",
+        "columns": {"response": "output", "prompt": "instruction", "history": "history"},
+    }
+}
+data(
+    "LLaMA-Factory history not pairs",
+    {
+        "lf/dataset_info.json": json.dumps(LF_HIST),
+        "lf/lf.json": json.dumps([*LF_ROWS[:1], {**LF_ROWS[1], "history": ["q a"]}], indent=2),
+    },
+    "lf/lf.json",
+    7,
+    "history",
+    text=LF_CFG,
+)
+data(
+    "LLaMA-Factory output outside labels",
+    LF_FILES,
+    "lf/lf.json",
+    7,
+    "output",
+    text=lf_config("[{name: lf, labels: [x, z]}]"),
+)
+data(
+    "alpaca JSONL without instruction",
+    {"b.all.jsonl": _jsonl([*LF_ROWS[:4], {"input": "i", "output": "x"}, *LF_ROWS[4:]])},
+    "b.all.jsonl",
+    5,
+    "instruction",
+    text=task_b(
+        "  - name: b\n    data: {path: b.all.jsonl, format: alpaca,"
+        " split: {train: 0.8, dev: 0.1, test: 0.1}}\n"
+    ),
+)
 
 
 def tab(

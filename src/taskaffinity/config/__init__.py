@@ -1,10 +1,12 @@
 """Study configuration: YAML <-> validated dataclasses, with errors naming file, line, field.
 
-A study config names the tasks (a built-in ``suite`` or a list of ``tasks`` dicts), the
+A study config names the tasks (a built-in ``suite``, or a list of ``tasks`` dicts and/or
+LLaMA-Factory datasets ``tasks_from``), optionally ``max_examples`` per split, the
 ``backend`` and its hyperparameters, the ``plan`` (which task groups to train), the
 ``seeds`` and the ``executor``::
 
     suite: zh_classical
+    max_examples: {train: 1000, test: 500}
     backend: {name: scratch, epochs: 3}
     plan: {singles: true, pairs: true, all: true, groups: [[a, b, c]]}
     seeds: [0, 1]

@@ -1,5 +1,15 @@
 """A whole study config (:class:`StudyConfig`): tasks, backend, plan, seeds and executor,
-with the YAML line of every field for errors; plus :func:`import_object` for plug-ins."""
+with the YAML line of every field for errors; plus :func:`import_object` for plug-ins.
+
+The tasks come from a built-in (or plug-in) ``suite``, or from ``tasks`` (task dicts)
+and/or ``tasks_from`` (LLaMA-Factory datasets, see :func:`taskaffinity.tasks.load_llamafactory`).
+``max_examples: {train: N, dev: N, test: N}`` (any of the three) caps each task's splits
+when the suite is loaded (:func:`taskaffinity.tasks.subsample_splits`: the N examples
+with the smallest hash of the task's name, the split and the example, in their order;
+the same N whatever the other tasks and their order). The cut data is what every run
+reads, so a run's key (which holds its tasks' data fingerprint) differs from the key of
+the same run on the whole data.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +24,8 @@ from taskaffinity.errors import InputError
 
 __all__ = ["MAX_SEED", "StudyConfig", "import_object"]
 
+_SPLITS = ("train", "dev", "test")
+
 #: The largest seed: seeds are 32-bit unsigned integers, a range every common random
 #: generator accepts (numpy's ``RandomState`` is the narrowest).
 MAX_SEED = 2**32 - 1
@@ -21,8 +33,9 @@ MAX_SEED = 2**32 - 1
 
 @dataclass
 class StudyConfig:
-    """A whole study. Exactly one of ``suite`` (built-in name) and ``tasks`` (task dicts, paths
-    relative to ``base_dir``) is set. ``source`` and ``lines`` locate fields for errors."""
+    """A whole study. Either ``suite`` (built-in name) is set, or ``tasks`` (task dicts,
+    paths relative to ``base_dir``) and/or ``tasks_from`` (LLaMA-Factory datasets).
+    ``source`` and ``lines`` locate fields for errors."""
 
     name: str = option(
         "study",
@@ -43,6 +56,17 @@ class StudyConfig:
         None, "only these tasks of the built-in suite (default: all)"
     )
     tasks: list[dict[str, Any]] | None = option(None, "task definitions")
+    tasks_from: dict[str, Any] | None = option(
+        None,
+        "LLaMA-Factory datasets as tasks: {llamafactory: FOLDER or dataset_info.json, "
+        "datasets: [names or {name, labels, metric, category, description}], "
+        "split: {train, dev, test, seed}}",
+    )
+    max_examples: dict[str, int] | None = option(
+        None,
+        "at most this many examples of each task's splits: {train: N, dev: N, test: N} "
+        "(any of them; a deterministic subsample, part of every run's identity)",
+    )
     backend: BackendConfig = field(default_factory=BackendConfig)
     plan: PlanConfig = field(default_factory=PlanConfig)
     seeds: list[int] = option(
@@ -58,8 +82,11 @@ class StudyConfig:
     lines: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        if (self.suite is None) == (self.tasks is None):
-            raise InputError("name exactly one of 'suite' (built-in) and 'tasks'", field="suite")
+        if (self.suite is None) == (self.tasks is None and self.tasks_from is None):
+            raise InputError(
+                "name exactly one of 'suite' (built-in) and 'tasks' (and/or 'tasks_from')",
+                field="suite",
+            )
         check_fields(self)
         if self.suite_tasks is not None and (
             self.suite is None
@@ -80,6 +107,14 @@ class StudyConfig:
                         f"a task is a mapping (name, kind, data, ...), got {t!r}",
                         field=f"tasks[{i}]",
                     )
+        if self.tasks_from is not None and not isinstance(self.tasks_from, dict):
+            raise InputError(
+                "tasks_from is a mapping {llamafactory: FOLDER or dataset_info.json, "
+                f"datasets: [...]}}, got {self.tasks_from!r}",
+                field="tasks_from",
+            )
+        if self.max_examples is not None:
+            _check_max_examples(self.max_examples)
         for i, s in enumerate(self.seeds):
             if isinstance(s, bool) or not isinstance(s, int):
                 raise InputError(f"seed {s!r} is not an integer", field=f"seeds[{i}]")
@@ -97,15 +132,40 @@ class StudyConfig:
         return InputError(message, file=self.source, line=line_of(self.lines, field), field=field)
 
     def load_suite(self):  # -> TaskSuite (import kept lazy: suites load data on import)
-        """The configured tasks as a TaskSuite; errors name the YAML file, line and field
-        (``tasks[1].metric``; ``suite`` or ``suite_tasks`` for a built-in or plug-in
-        suite), or the data file, line and field for a problem inside one."""
-        if self.suite is None:
-            from taskaffinity.tasks import load_tasks
+        """The configured tasks as a TaskSuite, each task's splits cut to ``max_examples``;
+        errors name the YAML file, line and field (``tasks[1].metric``; ``suite`` or
+        ``suite_tasks`` for a built-in or plug-in suite; ``tasks_from.datasets[0]``), or the
+        data file, line and field for a problem inside one."""
+        suite = self._full_suite()
+        if not self.max_examples:
+            return suite
+        from taskaffinity.tasks import TaskSuite, subsample_splits
 
-            return load_tasks(
-                self.tasks, self.base_dir, name=self.name, source=self.source, lines=self.lines
-            )
+        tasks = tuple(subsample_splits(t, self.max_examples) for t in suite.tasks)
+        return TaskSuite(suite.name, tasks)
+
+    def _own_tasks(self):  # -> TaskSuite of ``tasks`` and ``tasks_from``
+        from taskaffinity.tasks import TaskSuite, load_llamafactory, load_tasks
+
+        where = {"source": self.source, "lines": self.lines}
+        tasks = []
+        if self.tasks is not None:
+            tasks = list(load_tasks(self.tasks, self.base_dir, name=self.name, **where).tasks)
+        if self.tasks_from is not None:
+            names = {t.name for t in tasks}
+            for task in load_llamafactory(self.tasks_from, self.base_dir, **where):
+                if task.name in names:
+                    raise self.error(
+                        f"dataset {task.name!r} has the name of a task of 'tasks'; task "
+                        "names must be unique",
+                        "tasks_from.datasets",
+                    )
+                tasks.append(task)
+        return TaskSuite(self.name, tuple(tasks))
+
+    def _full_suite(self):  # -> TaskSuite, before max_examples
+        if self.suite is None:
+            return self._own_tasks()
         from taskaffinity.suites import load_suite
         from taskaffinity.tasks import TaskSuite
 
@@ -146,13 +206,40 @@ class StudyConfig:
             if self.suite_tasks is not None:
                 out["suite_tasks"] = list(self.suite_tasks)
         else:
-            out["tasks"] = self.tasks
+            if self.tasks is not None:
+                out["tasks"] = self.tasks
+            if self.tasks_from is not None:
+                out["tasks_from"] = self.tasks_from
             out["base_dir"] = str(self.base_dir.resolve())
+        if self.max_examples is not None:
+            out["max_examples"] = dict(self.max_examples)
         out["backend"] = {"name": self.backend.name, **self.backend.params}
         out["plan"] = asdict(self.plan)
         out["seeds"] = list(self.seeds)
         out["executor"] = {k: v for k, v in asdict(self.executor).items() if v is not None}
         return out
+
+
+def _check_max_examples(limits: Any) -> None:
+    """InputError (field ``max_examples`` or ``max_examples.<split>``) unless ``limits``
+    maps one or more of train, dev, test to a positive integer."""
+    if not isinstance(limits, dict) or not limits:
+        raise InputError(
+            "max_examples caps the examples of each task's splits: a mapping such as "
+            f"{{train: 1000, dev: 200, test: 500}} (any of the three), got {limits!r}",
+            field="max_examples",
+        )
+    for split, n in limits.items():
+        if split not in _SPLITS:
+            raise InputError(
+                f"unknown split {split!r}; max_examples takes train, dev and test",
+                field=f"max_examples.{split}",
+            )
+        if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+            raise InputError(
+                f"must be a positive integer (examples kept), got {n!r}",
+                field=f"max_examples.{split}",
+            )
 
 
 def import_object(ref: str) -> Any:

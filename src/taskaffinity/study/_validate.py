@@ -35,11 +35,14 @@ def check_workers(workers: Any) -> None:
 
 def _task_field(config: StudyConfig, name: str, field: str | None) -> str:
     """The config field of task ``name``'s ``field``: ``tasks[i].<field>`` for a task of the
-    config, ``suite_tasks`` or ``suite`` for one of a suite."""
+    config, ``tasks_from`` for a LLaMA-Factory dataset, ``suite_tasks`` or ``suite`` for one
+    of a suite."""
     if config.tasks is not None:
         for i, spec in enumerate(config.tasks):
             if spec.get("name") == name:
                 return f"tasks[{i}]" + (f".{field}" if field else "")
+    if config.tasks_from is not None:
+        return "tasks_from"
     return "suite_tasks" if config.suite_tasks is not None else "suite"
 
 
