@@ -5,8 +5,11 @@ Every field is an :func:`~taskaffinity._fields.option`: its help text in
 :class:`~taskaffinity.errors.InputError` naming the field). ``to_dict()`` is the JSON-able
 form stored in a :class:`~taskaffinity.types.RunSpec`; the execution-only fields
 ``device`` and ``threads`` are left out of it (they must not change results, so they are
-not part of a run's identity). The backend configs (``ScratchConfig``, ``EncoderConfig``,
-``LoraConfig``) extend it beside their backends.
+not part of a run's identity), and so are the options added after run keys were first
+stored (:attr:`TrainConfig.KEYED_WHEN_SET`: ``schedule``, ``grad_accum``) while they hold
+their defaults, so adding an option leaves every stored run's key as it was. The backend
+configs (``ScratchConfig``, ``EncoderConfig``, ``LoraConfig``) extend it beside their
+backends.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ class TrainConfig:
     """
 
     EXECUTION_FIELDS: ClassVar[tuple[str, ...]] = ("device", "threads")
+    KEYED_WHEN_SET: ClassVar[tuple[str, ...]] = ("schedule", "grad_accum")
 
     epochs: float = option(
         4.0, "passes over the union of the run's training sets", kind=float, gt=0
@@ -40,13 +44,28 @@ class TrainConfig:
     max_steps: int | None = option(
         None, "upper bound on optimizer steps (None: no cap)", kind=int, gt=0, nullable=True
     )
-    batch_size: int = option(32, "examples per optimizer step (one task per step)", kind=int, gt=0)
+    batch_size: int = option(
+        32, "examples per forward pass (one task per optimizer step)", kind=int, gt=0
+    )
+    grad_accum: int = option(
+        1,
+        "batches whose gradients are summed (averaged) into one optimizer step; all of one "
+        "task, so a step sees batch_size * grad_accum examples",
+        kind=int,
+        gt=0,
+    )
     lr: float = option(
         1e-3, "peak AdamW learning rate of the trained body and the heads", kind=float, gt=0
     )
     weight_decay: float = option(0.01, "AdamW weight decay", kind=float, ge=0)
     warmup: float = option(
         0.1, "fraction of steps of linear warm-up, then linear decay to 0", kind=float, ge=0, lt=1
+    )
+    schedule: str = option(
+        "linear",
+        "learning-rate decay after the warm-up: 'linear' to 0 or 'cosine' to 0",
+        kind=str,
+        choices=("linear", "cosine"),
     )
     temperature: float = option(
         1.0, "task sampling p_i ~ n_i^(1/T); 1 = examples-proportional", kind=float, gt=0
@@ -90,10 +109,15 @@ class TrainConfig:
         check_fields(self)
 
     def to_dict(self) -> dict[str, Any]:
-        """Hyperparameters as a JSON-able dict, without ``device`` and ``threads``."""
+        """Hyperparameters as a JSON-able dict, without the execution fields (``device``,
+        ``threads``) and without the :attr:`KEYED_WHEN_SET` options at their defaults."""
         d = dataclasses.asdict(self)
         for name in self.EXECUTION_FIELDS:
             d.pop(name, None)
+        defaults = {f.name: f.default for f in dataclasses.fields(self)}
+        for name in self.KEYED_WHEN_SET:
+            if name in d and d[name] == defaults[name]:
+                del d[name]
         return d
 
     @classmethod

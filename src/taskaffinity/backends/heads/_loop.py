@@ -1,7 +1,9 @@
 """The training loop shared by every trainer (task heads or a shared LoRA adapter).
 
-AdamW with linear warm-up (``warmup`` share of the steps) then linear decay to zero; one
-task per optimizer step, drawn by ``task_probabilities``, its batch from the run's streams
+AdamW with linear warm-up (``warmup`` share of the steps) then linear (``schedule:
+linear``) or cosine decay to zero; one task per optimizer step (``grad_accum`` batches of
+that task, their mean loss's gradient), drawn by ``task_probabilities``, its batch from
+the run's streams
 (:func:`~taskaffinity.backends.heads._sampling.run_streams`: one generator per run by
 default, or the paired design, each task's batch order from its own ``(seed, task)``
 generator; the probe's batches from streams seeded ``seed + 7919``). Dev
@@ -13,6 +15,7 @@ is scored every ``eval_every`` steps (default once per epoch) and at the last st
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -95,7 +98,8 @@ def fit_loop(
     def factor(step: int) -> float:
         if step < warm:
             return (step + 1) / (warm + 1)
-        return max(0.0, (total - step) / max(1, total - warm))
+        left = max(0.0, (total - step) / max(1, total - warm))  # 1 -> 0 after warm-up
+        return left if cfg.schedule == "linear" else 0.5 * (1.0 - math.cos(math.pi * left))
 
     sched = torch.optim.lr_scheduler.LambdaLR(opt, factor)
     sizes = dict(trainer.train_sizes)
@@ -118,15 +122,15 @@ def fit_loop(
             probe.on_step(ProbeContext(trainer, step, batches, sched.get_last_lr()[0], opt))
             trainer.set_training(True)
         name = names[int(rng.choice(len(names), p=probs))] if len(names) > 1 else names[0]
-        idx = next(iters[name])
-        batch = trainer.batch(name, idx)
-        loss = trainer.loss(name, batch)
         opt.zero_grad(set_to_none=True)
-        loss.backward()
+        for _ in range(cfg.grad_accum):
+            idx = next(iters[name])
+            loss = trainer.loss(name, trainer.batch(name, idx))
+            (loss / cfg.grad_accum).backward() if cfg.grad_accum > 1 else loss.backward()
+            trainer.examples += len(idx)
         opt.step()
         sched.step()
         trainer.steps += 1
-        trainer.examples += len(idx)
         if step % every == 0 or step == total:
             trainer.evaluate_dev(step)
     on_end = getattr(probe, "on_end", None)

@@ -55,8 +55,9 @@ RUN_STREAMS = ("per_run", "per_task", "per_task_shared_torch")
 
 def step_counts(sizes: Mapping[str, int], cfg: TrainConfig) -> tuple[int, int]:
     """``(steps_per_epoch, total_steps)`` for training-set sizes ``sizes`` (task name ->
-    training examples) under ``cfg``."""
-    per_epoch = max(1, math.ceil(sum(sizes.values()) / cfg.batch_size))
+    training examples) under ``cfg``; an optimizer step takes ``cfg.grad_accum`` batches of
+    ``cfg.batch_size``."""
+    per_epoch = max(1, math.ceil(sum(sizes.values()) / (cfg.batch_size * cfg.grad_accum)))
     total = max(math.ceil(cfg.epochs * per_epoch), cfg.min_steps)
     return per_epoch, (min(total, cfg.max_steps) if cfg.max_steps else total)
 
