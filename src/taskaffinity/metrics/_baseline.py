@@ -38,4 +38,4 @@ def baseline(task: Any, split: str = "test") -> float:
     else:
         gold = [ex.label for ex in examples]
         pred = [label] * len(examples)
-    return evaluate(task, gold, pred)[task.metric]
+    return evaluate(task, gold, pred, inputs=[ex.text for ex in examples])[task.metric]

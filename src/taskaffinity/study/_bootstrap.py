@@ -9,8 +9,12 @@ the lists: these metrics are functions of per-example counts (correct, per-class
 predicted / true positive, tags or spans, sacrebleu's per-segment n-gram statistics), so
 the counts are computed once per example and a resample's totals are ``weights @ counts``,
 ``weights[b, i]`` being how often example ``i`` is drawn in resample ``b``
-(:func:`resample_weights`); sacrebleu's own paired bootstrap works the same way. Every
-other metric (registered ones) is called once per resample.
+(:func:`resample_weights`); sacrebleu's own paired bootstrap works the same way. A
+metric that is a mean over examples (registered with ``per_example``: ``bleu4`` and the
+model-based ``bertscore_f1`` and ``judge``) is computed once per example, and a resample's
+score is the mean of its drawn examples' values, ``weights @ values / n``: the model runs
+once, not once per resample. Every other metric (registered ones) is called once per
+resample.
 """
 
 from __future__ import annotations
@@ -130,21 +134,37 @@ _COUNTED: dict[
 
 
 def resampled_scores(
-    task: Task, gold: Sequence[Any], pred: Sequence[Any], idx: np.ndarray
+    task: Task,
+    gold: Sequence[Any],
+    pred: Sequence[Any],
+    idx: np.ndarray,
+    inputs: Sequence[str] | None = None,
 ) -> np.ndarray:
     """Shape ``(n_resamples,)``: ``task``'s main metric on each resample ``idx[b]`` (``idx``
     of shape ``(n_resamples, n)``, indices into ``gold`` and ``pred``, both of length
-    ``n``; tagging: one tag sequence per example)."""
+    ``n``; tagging: one tag sequence per example). ``inputs``: the examples' input texts,
+    for a metric that reads them (``judge``); the metric gets the task's
+    ``metric_options``."""
     if len(gold) != len(pred):
         raise ValueError(f"{len(gold)} gold labels but {len(pred)} predictions")
     if task.kind == "tagging":  # metrics take lists of tag lists
         gold, pred = [list(x) for x in gold], [list(x) for x in pred]
-    fn = METRICS[task.metric].fn
+    metric = METRICS[task.metric]
+    options = task.metric_options.get(task.metric)
+    if metric.per_example:
+        if len(gold) == 0:
+            return np.zeros(len(idx))
+        values = metric.example_scores(gold, pred, inputs=inputs, options=options)[task.metric]
+        return resample_weights(idx) @ values / len(gold)
+    fn = metric.fn
     module, counted = _COUNTED.get(task.metric, ("", None))
     builtin = fn.__module__ == module and fn.__name__ == task.metric  # not replaced
     if counted is not None and builtin and len(gold) > 0:
         return counted(gold, pred, resample_weights(idx))
-    return np.array(
-        [fn([gold[i] for i in row], [pred[i] for i in row])[task.metric] for row in idx.tolist()],
-        dtype=float,
-    )
+
+    def on(row: list[int]) -> float:
+        sub = None if inputs is None else [inputs[i] for i in row]
+        picked = [gold[i] for i in row], [pred[i] for i in row]
+        return metric.scores(*picked, inputs=sub, options=options)[task.metric]
+
+    return np.array([on(row) for row in idx.tolist()], dtype=float)

@@ -183,7 +183,9 @@ class StudyData:
                     raise ValueError(
                         f"run {run!r}: {len(pred)} test predictions for {name!r}, {n} examples"
                     )
-                out[:, g, t] = resampled_scores(task, gold, pred, idx.astype(np.int64))
+                out[:, g, t] = resampled_scores(
+                    task, gold, pred, idx.astype(np.int64), inputs=[ex.text for ex in test]
+                )
         return out
 
     @property

@@ -5,7 +5,8 @@ A task dict::
     name: poet
     kind: classification          # classification | tagging | generation
     category: knowledge           # free text (default "default")
-    metric: macro_f1              # default: accuracy / tag_f1 / bleu by kind
+    metric: macro_f1              # default: accuracy / tag_f1 / bleu4 by kind
+    metric_options: {judge: {model: gemma3-270m}}   # optional: metric -> its options
     data: {train: a.jsonl, dev: b.csv, test: c.parquet}        # one file per split, or
     data: {path: all.jsonl, split: {train: 0.8, dev: 0.1, test: 0.1, seed: 0}}, or
     data: {path: hf_folder}       # a saved DatasetDict with train, dev|validation, test
@@ -27,15 +28,25 @@ from typing import Any
 
 from taskaffinity._yaml import line_of, load_yaml
 from taskaffinity.errors import InputError
-from taskaffinity.metrics import check_metric
+from taskaffinity.metrics import check_metric, check_metric_options
 from taskaffinity.tasks._examples import DEFAULT_FIELDS
 from taskaffinity.tasks._splits import SPLITS, check_splits, read_splits
 from taskaffinity.tasks._task import KINDS, Task, TaskSuite
 
 __all__ = ["DEFAULT_METRICS", "load_suite_file", "load_task", "load_tasks"]
 
-DEFAULT_METRICS = {"classification": "accuracy", "tagging": "tag_f1", "generation": "bleu"}
-_KEYS = {"name", "kind", "category", "metric", "data", "fields", "instruction", "description"}
+DEFAULT_METRICS = {"classification": "accuracy", "tagging": "tag_f1", "generation": "bleu4"}
+_KEYS = {
+    "name",
+    "kind",
+    "category",
+    "metric",
+    "metric_options",
+    "data",
+    "fields",
+    "instruction",
+    "description",
+}
 _TEXT_KEYS = ("category", "metric", "instruction", "description")
 
 
@@ -63,6 +74,7 @@ def _task(spec: Any, base: Path) -> Task:
             raise InputError(f"task {name!r}: must be a string, got {spec[key]!r}", field=key)
     metric = spec.get("metric", DEFAULT_METRICS[kind])
     check_metric(metric, kind, name)
+    metric_options = check_metric_options(spec.get("metric_options"), kind, metric, name)
     fields = dict(DEFAULT_FIELDS[kind])
     given = spec.get("fields") or {}
     if not isinstance(given, dict) or set(given) - set(fields):
@@ -88,6 +100,7 @@ def _task(spec: Any, base: Path) -> Task:
         metric=metric,
         instruction=spec.get("instruction", ""),
         description=spec.get("description", ""),
+        metric_options=metric_options,
         **{s: tuple(ex for _, ex in splits[s]) for s in SPLITS},
     )
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Literal
+from typing import Any, Literal
 
 from taskaffinity.errors import InputError
 
@@ -31,6 +31,43 @@ class Example:
     tags: tuple[str, ...] = ()
 
 
+class _FrozenMapping(Mapping[str, Any]):
+    """A read-only mapping (picklable, unlike ``types.MappingProxyType``)."""
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        self._data = dict(data)
+
+    def __getitem__(self, key: str) -> Any:
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __repr__(self) -> str:
+        return repr(self._data)
+
+
+def _frozen(value: Any) -> Any:
+    """``value`` with every mapping made read-only and every list a tuple, recursively."""
+    if isinstance(value, Mapping):
+        return _FrozenMapping({k: _frozen(v) for k, v in value.items()})
+    if isinstance(value, list | tuple):
+        return tuple(_frozen(v) for v in value)
+    return value
+
+
+def _plain(value: Any) -> Any:
+    """``value`` as JSON-ready plain dicts and lists."""
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    return value
+
+
 @dataclass(frozen=True, eq=False)
 class Task:
     """A task with its three splits.
@@ -38,6 +75,9 @@ class Task:
     ``labels`` is the label set (classification) or tag set (tagging), sorted, taken from
     train. ``metric`` names the main metric (see :mod:`taskaffinity.metrics`).
     ``instruction`` is a template with ``{text}`` used by instruction-tuning backends.
+    ``metric_options`` maps a metric name to its options (read-only mappings, e.g.
+    ``{"bertscore_f1": {"model": "gemma3-270m", "num_layers": 9}}``), passed by
+    :func:`taskaffinity.metrics.evaluate` to the metrics that take options.
     """
 
     name: str
@@ -50,8 +90,10 @@ class Task:
     labels: tuple[str, ...] = ()
     instruction: str = ""
     description: str = ""
+    metric_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "metric_options", _frozen(self.metric_options))
         if self.kind not in KINDS:
             raise InputError(f"unknown kind {self.kind!r}; choose one of {KINDS}", field="kind")
         if not self.labels and self.kind != "generation":
@@ -71,10 +113,12 @@ class Task:
     @cached_property
     def fingerprint(self) -> str:
         """Hash of the task's definition and data (12 hex digits): name, kind, metric,
-        label set and every example of every split (not its category, instruction or
-        description)."""
+        label set, metric options when there are any, and every example of every split
+        (not its category, instruction or description)."""
         h = hashlib.sha256()
         h.update(json.dumps([self.name, self.kind, self.metric, list(self.labels)]).encode())
+        if self.metric_options:
+            h.update(json.dumps(_plain(self.metric_options), sort_keys=True).encode())
         for split in (self.train, self.dev, self.test):
             for ex in split:
                 h.update(json.dumps([ex.text, ex.label, ex.tokens, ex.tags]).encode())

@@ -135,11 +135,12 @@ def _train_and_check(cfg: LoraConfig, toy: TaskSuite) -> None:
         assert scores.shape == (4, len(labels)) and np.all(scores < 0)
 
 
-def test_generation_task_is_scored_with_bleu_and_chrf(toy) -> None:
+def test_generation_task_is_scored_with_bleu_bleu4_and_chrf(toy) -> None:
     backend = get_backend("lora", {**TINY, "max_steps": 2, "lr": 2e-3})
     result = backend.run(backend.spec(["upper"], 0, toy), toy)
     metrics = result.metrics["upper"]
-    assert result.ok and set(metrics) == {"bleu", "chrf", "dev_bleu", "dev_chrf"}
+    names = {"bleu", "bleu4", "chrf"}
+    assert result.ok and set(metrics) == names | {f"dev_{n}" for n in names}
     assert all(0.0 <= v <= 1.0 for v in metrics.values())
     logp, cost = backend.gold_log_probs("upper", toy, 0, null_input=True)
     assert logp.shape == (1,) and logp[0] < 0 and cost.steps == 2

@@ -71,3 +71,44 @@ def test_direction_and_errors() -> None:
         evaluate(_cls_task("tag_f1"), ["x"], ["x"])
     with pytest.raises(ValueError):
         evaluate(_tag_task(), [["O", "O"]], [["O"]])
+
+
+def _gen_task(metric: str = "bleu4", options=None) -> Task:
+    ex = (Example(text="问", label="答"),)
+    return Task("g", "generation", "basic", metric, ex, ex, ex, metric_options=options or {})
+
+
+def test_bleu4_is_the_mean_of_sacrebleu_sentence_bleu() -> None:
+    gold = ["春风又绿江南岸", "明月何时照我还", "the cat sat on the mat"]
+    pred = ["春风又到江南岸", "明月何时照我还", "the cat is on the mat"]
+    # sacrebleu.sentence_bleu(p, [g], tokenize="zh", smooth_method="exp").score, by hand:
+    # pair 1: 7 characters each, one differs: matches 6/7, 4/6, 2/5, 0/4; the 4-gram
+    # precision is smoothed to 1/(2*4) ("exp"): exp(mean(log)) * 100, brevity penalty 1
+    p1 = (6 / 7 * 4 / 6 * 2 / 5 * (1 / 8)) ** 0.25
+    # pair 3: 6 words each, "sat" -> "is": matches 5/6, 3/5, 1/4, 0/3 -> 1/(2*3)
+    p3 = (5 / 6 * 3 / 5 * 1 / 4 * (1 / (2 * 3))) ** 0.25
+    out = evaluate(_gen_task(), gold, pred)
+    assert out["bleu4"] == pytest.approx((p1 + 1.0 + p3) / 3, abs=1e-9)
+    import sacrebleu
+
+    per = [
+        sacrebleu.sentence_bleu(p, [g], tokenize="zh", smooth_method="exp").score / 100
+        for g, p in zip(gold, pred, strict=True)
+    ]
+    assert per == pytest.approx([p1, 1.0, p3], abs=1e-9)
+    assert out["bleu4"] != pytest.approx(out["bleu"], abs=1e-3)  # corpus BLEU differs
+    assert {"bleu", "chrf", "bleu4"} <= set(out)
+    assert METRICS["bleu4"].example_scores(gold, pred)["bleu4"].tolist() == pytest.approx(per)
+    assert evaluate(_gen_task(), [], [])["bleu4"] == 0.0
+
+
+def test_metric_without_options_rejects_them() -> None:
+    task = _gen_task("bleu4", {"bleu4": {"tokenize": "13a"}})
+    with pytest.raises(InputError, match="takes no options") as err:
+        evaluate(task, ["a"], ["a"])
+    assert err.value.field == "metric_options.bleu4"
+
+
+def test_judge_failures_are_lower_is_better() -> None:
+    assert higher_is_better("judge") and higher_is_better("bertscore_recall")
+    assert not higher_is_better("judge_failures") and not higher_is_better("dev_judge_failures")

@@ -88,11 +88,11 @@ class CheckpointSelection(Generic[S]):
 
     def score_predictions(self, name: str, split: str, pred: list[Any]) -> dict[str, float]:
         """Every metric of task ``name``'s kind for predictions ``pred`` of ``split`` (one
-        per example, in split order)."""
+        per example, in split order); the examples' texts are the metrics' inputs."""
         task = self.states[name].task
         examples = task.split(split)
         gold = [list(ex.tags) if task.kind == "tagging" else ex.label for ex in examples]
-        return evaluate(task, gold, pred)
+        return evaluate(task, gold, pred, inputs=[ex.text for ex in examples])
 
     def use_best(self, name: str) -> None:
         """Load task ``name``'s best dev checkpoint."""
