@@ -82,7 +82,7 @@ def test_one_task_per_dataset_generation_or_classification(lf: Path) -> None:
     dynasty, explain = _load(spec, lf.parent)
     assert (dynasty.name, dynasty.kind, dynasty.metric) == ("dynasty", "classification", "macro_f1")
     assert dynasty.labels == ("唐", "宋") and dynasty.instruction == ALPACA_TEMPLATE == "{text}"
-    assert (explain.name, explain.kind, explain.metric) == ("explain", "generation", "bleu")
+    assert (explain.name, explain.kind, explain.metric) == ("explain", "generation", "bleu4")
     assert len(dynasty.train) + len(dynasty.dev) + len(dynasty.test) == 40
     assert (len(dynasty.train), len(dynasty.dev), len(dynasty.test)) == (32, 4, 4)
     ex = next(e for e in dynasty.train if e.text.endswith("诗句3"))
