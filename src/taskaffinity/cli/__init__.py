@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from taskaffinity.cli import (  # noqa: F401  (each module registers its commands)
     _analysis,
+    _baseline,
     _estimate,
     _grouping,
     _pvi,

@@ -13,8 +13,10 @@ from typing import TYPE_CHECKING, Any
 from taskaffinity.analysis import Analysis, analyze
 from taskaffinity.report._build_sections import build_sections
 from taskaffinity.report._content import analysis_tables, run_tables
+from taskaffinity.report._fewshot_section import fewshot_section
 from taskaffinity.report._section import ReportSection
 from taskaffinity.report._tables import Table
+from taskaffinity.study import read_fewshot
 from taskaffinity.types import RunResult
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -102,6 +104,9 @@ def write_study_report(
         seeds=study.seeds,
     )
     runs = list(study.results)
+    fewshot = read_fewshot(study.path)
+    if fewshot is not None:
+        extra_sections = [*extra_sections, fewshot_section(analysis, fewshot)]
     suite = getattr(study.suite, "name", "")
     ok = sum(r.ok for r in runs)
     subtitle = f"Suite {suite}: {ok} complete runs" + (

@@ -17,6 +17,14 @@ from taskaffinity.study._executors import (
     failed_result,
     safe_run,
 )
+from taskaffinity.study._fewshot import (
+    FEWSHOT_NAME,
+    FewShotResult,
+    default_shots,
+    demonstrations,
+    read_fewshot,
+    run_fewshot,
+)
 from taskaffinity.study._migrate import migrate_keys
 from taskaffinity.study._plan import plan_groups, plan_runs
 from taskaffinity.study._store import (
@@ -31,7 +39,9 @@ from taskaffinity.study._validate import check_study
 
 __all__ = [
     "DEFAULT_LEASE",
+    "FEWSHOT_NAME",
     "STORE_NAME",
+    "FewShotResult",
     "Lease",
     "LostAttempt",
     "PoolExecutor",
@@ -42,6 +52,8 @@ __all__ = [
     "StudySummary",
     "check_study",
     "decode_predictions",
+    "default_shots",
+    "demonstrations",
     "encode_predictions",
     "failed_result",
     "holder_is_dead",
@@ -50,7 +62,9 @@ __all__ = [
     "open_study",
     "plan_groups",
     "plan_runs",
+    "read_fewshot",
     "resampled_scores",
+    "run_fewshot",
     "run_study",
     "safe_run",
     "store_errors",
