@@ -4,8 +4,9 @@ Every field is an :func:`~taskaffinity._fields.option`: its help text in
 ``metadata["help"]``, its constraint checked in ``__post_init__`` (an
 :class:`~taskaffinity.errors.InputError` naming the field). ``to_dict()`` is the JSON-able
 form stored in a :class:`~taskaffinity.types.RunSpec`; the execution-only fields
-``device`` and ``threads`` are left out of it (they must not change results, so they are
-not part of a run's identity). The backend configs (``ScratchConfig``, ``EncoderConfig``,
+``device``, ``threads`` and ``artifacts_dir`` (:attr:`TrainConfig.EXECUTION_FIELDS`) are
+left out of it (they must not change results, so they are not part of a run's
+identity). The backend configs (``ScratchConfig``, ``EncoderConfig``,
 ``LoraConfig``) extend it beside their backends.
 """
 
@@ -31,7 +32,7 @@ class TrainConfig:
     ``max_steps`` caps large ones.
     """
 
-    EXECUTION_FIELDS: ClassVar[tuple[str, ...]] = ("device", "threads")
+    EXECUTION_FIELDS: ClassVar[tuple[str, ...]] = ("device", "threads", "artifacts_dir")
 
     epochs: float = option(
         4.0, "passes over the union of the run's training sets", kind=float, gt=0
@@ -83,6 +84,15 @@ class TrainConfig:
         gt=0,
         nullable=True,
     )
+    artifacts_dir: str | None = option(
+        None,
+        "folder a run may write the files it keeps into (a study sets its own folder; "
+        "None: none are written)",
+        kind=str,
+        nonempty=True,
+        nullable=True,
+        message="must be a folder path or null, got {value!r}",
+    )
 
     def __post_init__(self) -> None:
         """Raise InputError on the first field breaking its declared constraint; subclasses
@@ -90,7 +100,7 @@ class TrainConfig:
         check_fields(self)
 
     def to_dict(self) -> dict[str, Any]:
-        """Hyperparameters as a JSON-able dict, without ``device`` and ``threads``."""
+        """Hyperparameters as a JSON-able dict, without the execution fields."""
         d = dataclasses.asdict(self)
         for name in self.EXECUTION_FIELDS:
             d.pop(name, None)
