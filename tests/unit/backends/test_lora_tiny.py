@@ -227,6 +227,36 @@ def test_generation_is_batched_left_padded_and_uses_the_kv_cache(model, suite) -
         assert [trainer.greedy([p])[0] for p in prompts] == together
 
 
+def test_logits_are_computed_only_where_answers_are_predicted(model, suite) -> None:
+    import torch
+
+    from taskaffinity.backends.lora import LoraTrainer, with_adapter
+
+    cfg = LoraConfig(**_options(model, dropout=0.0))
+    with with_adapter(cfg, 0) as (tok, peft_model):
+        trainer = LoraTrainer(peft_model, tok, [suite.task("size")], cfg, 0, null=False)
+        batch = trainer.batch("size", np.arange(4))
+        head = peft_model.get_base_model().lm_head
+        rows: list[int] = []
+        hook = head.register_forward_hook(lambda m, a, out: rows.append(a[0].shape[:-1].numel()))
+        try:
+            loss = trainer.loss("size", batch)
+        finally:
+            hook.remove()
+        answer_columns = int((batch["labels"][:, 1:] != -100).any(0).sum())
+        assert rows == [4 * answer_columns] and answer_columns < batch["labels"].shape[1] - 1
+        with torch.no_grad():
+            reference = peft_model(**batch).loss  # the model's own loss over all logits
+        assert torch.allclose(loss, reference, rtol=1e-5, atol=1e-6)
+        full = peft_model(**{k: v for k, v in batch.items() if k != "labels"}).logits
+        logp = torch.log_softmax(full[:, :-1].float(), -1)
+        target = batch["labels"][:, 1:]
+        keep = target != -100
+        gold = logp.gather(-1, target.clamp(min=0).unsqueeze(-1)).squeeze(-1) * keep
+        scored = trainer.answer_log_probs(trainer.states["size"].train_rows[:4])  # = batch
+        np.testing.assert_allclose(scored, gold.sum(1).detach().numpy(), rtol=1e-5, atol=1e-5)
+
+
 def test_bf16_is_part_of_the_identity_checkpointing_and_saving_are_not(model, suite) -> None:
     import torch
 

@@ -8,7 +8,9 @@ cross-entropy of the answer tokens (prompt and padding ignored). Dev is scored e
 weights of its best dev score (only the adapter is copied, a few MB;
 :class:`~taskaffinity.backends.heads.CheckpointSelection`). Nothing is task-specific:
 ``head_parameters`` is empty. With ``bf16`` on, forward passes run under torch autocast
-(bfloat16), the LoRA weights and the optimizer staying in fp32.
+(bfloat16), the LoRA weights and the optimizer staying in fp32. The vocabulary projection
+is computed only at the positions that predict answer tokens (``logits_to_keep``), in
+training and in scoring: the prompt's logits are never needed.
 
 Scoring:
 
@@ -32,6 +34,7 @@ Scoring:
 from __future__ import annotations
 
 import contextlib
+import inspect
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -107,6 +110,9 @@ class LoraTrainer(CheckpointSelection[LoraTask]):
         self.body, self.tok, self.cfg, self.seed = model, tok, cfg, seed
         self.device = torch.device(cfg.device)
         self.bf16 = cfg.switch("bf16")
+        base = model.get_base_model() if hasattr(model, "get_base_model") else model
+        forward = base.forward
+        self._keeps_logits = "logits_to_keep" in inspect.signature(forward).parameters
         self.pad_id = tok.pad_token_id if tok.pad_token_id is not None else tok.eos_token_id
         ordered = sorted(tasks, key=lambda t: t.name)
         self.states = {t.name: LoraTask(t, tok, cfg, null) for t in ordered}
@@ -147,10 +153,31 @@ class LoraTrainer(CheckpointSelection[LoraTask]):
         rows = self.states[name].train_rows
         return collate([rows[int(i)] for i in idx], self.pad_id, self.device)
 
+    def answer_logits(self, batch: dict[str, Tensor]) -> tuple[Tensor, Tensor]:
+        """``(logits, targets)`` of the positions of ``batch`` that predict an answer token:
+        ``logits`` ``(B, K, vocab)``, ``targets`` ``(B, K)`` token ids (``IGNORE`` where
+        that row has no answer token there). ``K`` columns: the positions where any row
+        of the batch predicts an answer token; the vocabulary projection is computed only
+        there when the model takes ``logits_to_keep`` (the prompt's logits are never
+        used), else everywhere and then cut."""
+        labels = batch["labels"][:, 1:]
+        columns = (labels != IGNORE).any(0).nonzero()[:, 0]
+        inputs = {"input_ids": batch["input_ids"], "attention_mask": batch["attention_mask"]}
+        with self._autocast():
+            if self._keeps_logits:
+                logits = self.body(**inputs, logits_to_keep=columns, use_cache=False).logits
+            else:
+                logits = self.body(**inputs, use_cache=False).logits[:, columns]
+        return logits, labels[:, columns]
+
     def loss(self, name: str, batch: dict[str, Tensor]) -> Tensor:
         """Mean cross-entropy over the answer tokens of ``batch`` (scalar, has grad)."""
-        with self._autocast():
-            return self.body(**batch, use_cache=False).loss
+        import torch
+
+        logits, targets = self.answer_logits(batch)
+        return torch.nn.functional.cross_entropy(
+            logits.flatten(0, 1).float(), targets.flatten(), ignore_index=IGNORE
+        )
 
     def train_loss(self, name: str) -> float:
         """Mean cross-entropy per answer token over task ``name``'s training set
@@ -200,15 +227,10 @@ class LoraTrainer(CheckpointSelection[LoraTask]):
 
         self.body.eval()
         out = []
-        with torch.inference_mode(), self._autocast():
+        with torch.inference_mode():
             for s in range(0, len(rows), self.cfg.eval_batch_size):
                 batch = collate(rows[s : s + self.cfg.eval_batch_size], self.pad_id, self.device)
-                logits = self.body(
-                    input_ids=batch["input_ids"],
-                    attention_mask=batch["attention_mask"],
-                    use_cache=False,
-                ).logits[:, :-1]
-                target = batch["labels"][:, 1:]
+                logits, target = self.answer_logits(batch)
                 keep = target != IGNORE
                 lp = torch.log_softmax(logits[keep].float(), dim=-1)
                 lp = lp.gather(-1, target[keep].unsqueeze(-1)).squeeze(-1)
