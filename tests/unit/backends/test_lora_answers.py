@@ -110,3 +110,28 @@ def test_align_is_a_minimum_edit_alignment() -> None:
     ops = align("ab", "a,b", lambda s, t: s == t, lambda t: t == ",")
     assert ops == [("match", 0, 0), ("ins", None, 1), ("match", 1, 2)]
     assert align("", "", lambda s, t: s == t) == []
+
+
+def test_outputs_rejected_without_alignment_could_not_have_aligned() -> None:
+    import random
+
+    rng = random.Random(0)
+    for fmt in ("insert", "tags"):
+        exact = TagAnswers.for_task(PUNCT_LABELS, [TEXT], fmt, min_alignment=1e-9)
+        default = TagAnswers.for_task(PUNCT_LABELS, [TEXT], fmt)
+        for _ in range(300):
+            units = list(default.render(TEXT, MARKS))
+            for _ in range(rng.randint(0, 12)):  # random edits, some of them marks
+                pos = rng.randint(0, len(units))
+                edit = rng.choice(["del", "ins", "sub"])
+                char = rng.choice("学而时习之子曰，？xy")
+                if edit == "ins":
+                    units.insert(pos, char)
+                elif units and pos < len(units):
+                    units[pos : pos + 1] = [] if edit == "del" else [char]
+            text = "".join(units)
+            aligned, parsed = exact.parse(TEXT, text), default.parse(TEXT, text)
+            assert parsed.ok == (aligned.coverage >= 0.75), text
+            assert parsed.coverage >= aligned.coverage - 1e-12
+            if parsed.ok:
+                assert parsed.tags == aligned.tags and parsed.coverage == aligned.coverage

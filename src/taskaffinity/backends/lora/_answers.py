@@ -32,6 +32,7 @@ sentence, the text repeated twice, garbage) is unparsable.
 from __future__ import annotations
 
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -198,10 +199,27 @@ class TagAnswers:
             units += [piece, *tail[::-1]]
         return units
 
+    def _bound(self, tokens: Sequence[str], units: list[str]) -> float:
+        """An upper bound of the coverage of aligning ``units`` to ``tokens``, cheap to
+        compute: at most the tokens a unit copies (``insert``) or the shorter side
+        (``tags``) can match, over at least the longer side without its marks."""
+        marks = sum(u in self.marks for u in units) if self.format == "insert" else 0
+        longer = max(len(tokens), len(units) - marks)
+        if self.format == "insert":
+            common = sum((Counter(tokens) & Counter(units)).values())
+        else:
+            common = min(len(tokens), len(units))
+        return common / longer if longer else 1.0
+
     def parse(self, tokens: Sequence[str], text: str) -> Parsed:
-        """Tags of ``tokens`` read from the generated ``text`` (module doc)."""
+        """Tags of ``tokens`` read from the generated ``text`` (module doc). An output
+        whose coverage cannot reach ``min_alignment`` is not aligned at all: its
+        ``coverage`` is then an upper bound."""
         units = self._units(text)
         out = [self.empty] * len(tokens)
+        bound = self._bound(tokens, units)
+        if bound < self.min_alignment:
+            return Parsed((self.empty,) * len(tokens), False, bound)
         if self.format == "insert":
             ops = align(tokens, units, lambda s, t: s == t, lambda t: t in self.marks)
             last = None

@@ -125,7 +125,8 @@ class LoraConfig(TrainConfig):
     save_adapters: bool = option(
         False,
         "write each task's best-dev adapter (peft save_pretrained) to "
-        "<study>/adapters/<run key>/<task>/; not part of the run identity",
+        "<study>/adapters/<run key>/<task>/ (on a cluster, a study folder every worker can "
+        "write); not part of the run identity",
         kind=bool,
     )
 

@@ -83,7 +83,8 @@ def _clear(base: Any) -> None:
         del base.peft_config
     if getattr(base, "supports_gradient_checkpointing", False):
         _checkpointing(base, False)
-    base.disable_input_require_grads()  # hooks checkpointing adds on the embeddings
+    if getattr(base, "_require_grads_hooks", None) or hasattr(base, "_require_grads_hook"):
+        base.disable_input_require_grads()  # hooks checkpointing adds on the embeddings
     for p in base.parameters():
         p.requires_grad_(False)
         p.grad = None
