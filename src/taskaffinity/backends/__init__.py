@@ -5,7 +5,8 @@
 * ``scratch`` (:class:`ScratchConfig`): character-level Transformer from scratch;
 * ``encoder`` (:class:`EncoderConfig`): a Hugging Face encoder, fine-tuned or frozen;
 * ``lora`` (:class:`LoraConfig`): a causal LM instruction-tuned with one shared LoRA
-  adapter (classification by rank classification, generation by greedy decoding).
+  adapter (classification by rank classification or generation, generation by greedy
+  decoding, tagging by generating the tags as text, aligned back to the input).
 
 ``Backend.spec(tasks, seed, suite) -> RunSpec``; ``Backend.run(spec, suite) -> RunResult``.
 Estimator capabilities (``gold_log_probs``, ``train_with_probe``) are documented in

@@ -4,12 +4,13 @@ Every field is an :func:`~taskaffinity._fields.option`: its help text in
 ``metadata["help"]``, its constraint checked in ``__post_init__`` (an
 :class:`~taskaffinity.errors.InputError` naming the field). ``to_dict()`` is the JSON-able
 form stored in a :class:`~taskaffinity.types.RunSpec`; the execution-only fields
-``device`` and ``threads`` are left out of it (they must not change results, so they are
-not part of a run's identity), and so are the options added after run keys were first
-stored (:attr:`TrainConfig.KEYED_WHEN_SET`: ``schedule``, ``grad_accum``) while they hold
-their defaults, so adding an option leaves every stored run's key as it was. The backend
-configs (``ScratchConfig``, ``EncoderConfig``, ``LoraConfig``) extend it beside their
-backends.
+``device``, ``threads`` and ``artifacts_dir`` (:attr:`TrainConfig.EXECUTION_FIELDS`) are
+left out of it (they must not change results, so they are not part of a run's
+identity), and so are the options added after run keys were first stored
+(:attr:`TrainConfig.KEYED_WHEN_SET`: ``schedule``, ``grad_accum``; backends add theirs)
+while they hold their defaults, so adding an option leaves every stored run's key as it
+was. The backend configs (``ScratchConfig``, ``EncoderConfig``, ``LoraConfig``) extend it
+beside their backends.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ class TrainConfig:
     ``max_steps`` caps large ones.
     """
 
-    EXECUTION_FIELDS: ClassVar[tuple[str, ...]] = ("device", "threads")
+    EXECUTION_FIELDS: ClassVar[tuple[str, ...]] = ("device", "threads", "artifacts_dir")
     KEYED_WHEN_SET: ClassVar[tuple[str, ...]] = ("schedule", "grad_accum")
 
     epochs: float = option(
@@ -102,6 +103,15 @@ class TrainConfig:
         gt=0,
         nullable=True,
     )
+    artifacts_dir: str | None = option(
+        None,
+        "folder a run may write the files it keeps into (a study sets its own folder; "
+        "None: none are written)",
+        kind=str,
+        nonempty=True,
+        nullable=True,
+        message="must be a folder path or null, got {value!r}",
+    )
 
     def __post_init__(self) -> None:
         """Raise InputError on the first field breaking its declared constraint; subclasses
@@ -109,8 +119,8 @@ class TrainConfig:
         check_fields(self)
 
     def to_dict(self) -> dict[str, Any]:
-        """Hyperparameters as a JSON-able dict, without the execution fields (``device``,
-        ``threads``) and without the :attr:`KEYED_WHEN_SET` options at their defaults."""
+        """Hyperparameters as a JSON-able dict, without the execution fields and without
+        the :attr:`KEYED_WHEN_SET` options at their defaults."""
         d = dataclasses.asdict(self)
         for name in self.EXECUTION_FIELDS:
             d.pop(name, None)

@@ -86,7 +86,8 @@ def status_cmd(
 ) -> None:
     """Show which runs of a study are complete, failed or pending, and which driver
     (host:pid) is training each claimed run. Reads the store without writing (a read-only
-    folder will do)."""
+    folder will do). ``--json`` also gives each run's ``metrics``, ``{task: {metric:
+    value}}`` (empty for a run not stored complete)."""
     from taskaffinity.study import ResultStore, holder_is_dead, store_errors, study_status
 
     try:
@@ -94,6 +95,15 @@ def status_cmd(
     except TaskAffinityError as err:
         fail(err)
     if as_json:
+        path = Path(out) / "study.sqlite"
+        try:
+            with store_errors(path), ResultStore(path, readonly=True) as store:
+                stored = {r["key"]: r["result"] for r in store.rows()}
+        except TaskAffinityError as err:
+            fail(err)
+        for run in status["runs"]:
+            record = json.loads(stored.get(run["key"]) or "{}")
+            run["metrics"] = record.get("metrics", {}) if run["status"] == "complete" else {}
         typer.echo(json.dumps(status))
         return
     from rich.console import Console

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import logging
 import time
 from collections import deque
@@ -77,6 +79,21 @@ def make_backend(config: StudyConfig) -> Any:
         raise config.error(str(err), "backend") from err
 
 
+def _writing_into(backend: Any, out: Path) -> Any:
+    """``backend``, or a copy of it whose config's ``artifacts_dir`` (an execution field of
+    :class:`~taskaffinity.backends.TrainConfig`, not part of a run's key) is the study
+    folder ``out`` when the backend has such a config with none set: the files its runs
+    keep (e.g. the ``lora`` backend's adapters) go under the study."""
+    from taskaffinity.backends import TrainConfig
+
+    cfg = getattr(backend, "config", None)
+    if not isinstance(cfg, TrainConfig) or cfg.artifacts_dir is not None:
+        return backend
+    moved = copy.copy(backend)
+    moved.config = dataclasses.replace(cfg, artifacts_dir=str(out.resolve()))
+    return moved
+
+
 def run_study(
     config: StudyConfig | str | Path,
     out_dir: str | Path,
@@ -107,7 +124,7 @@ def run_study(
         config = load_config(config)
     out = Path(out_dir)
     suite = config.load_suite()
-    backend = backend if backend is not None else make_backend(config)
+    backend = _writing_into(backend if backend is not None else make_backend(config), out)
     specs = plan_runs(config, suite, backend)
     check_study(config, suite, backend, specs, workers=workers)  # before anything is written
     n_workers = max(1, workers or config.executor.workers)

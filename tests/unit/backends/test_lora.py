@@ -61,12 +61,11 @@ THING = _rows(ANIMALS, "animal", OBJECTS, "object")
 def toy() -> TaskSuite:
     upper = [Example(text=w, label=w.upper()) for w in ("cat", "dog", "sun", "sky", "red", "hat")]
     gen = Task("upper", "generation", "toy", "bleu", tuple(upper[:4]), upper[4:5], upper[5:])
-    tag = Task("tags", "tagging", "toy", "tag_f1", *[(Example(tokens=("a",), tags=("O",)),)] * 3)
     sentiment = _task(
         "sentiment", SENTIMENT, instruction="Is this review positive or negative? {text}"
     )
     thing = _task("thing", THING, description="Is the thing an animal or an object?")
-    return TaskSuite("toy", (sentiment, thing, gen, tag))
+    return TaskSuite("toy", (sentiment, thing, gen))
 
 
 def test_study_of_two_tasks_is_stored_and_runs_repeat_exactly(tmp_path, toy) -> None:
@@ -118,21 +117,21 @@ def test_training_lowers_answer_loss_and_rank_classification_is_valid(toy) -> No
 def _train_and_check(cfg: LoraConfig, toy: TaskSuite) -> None:
     from taskaffinity.backends.lora import LoraTrainer, with_adapter
 
-    tok, model = with_adapter(cfg, seed=0)
-    trainer = LoraTrainer(
-        model, tok, [toy.task("sentiment"), toy.task("thing")], cfg, 0, null=False
-    )
-    before = {n: trainer.train_loss(n) for n in trainer.states}
-    trainer.fit()
-    after = {n: trainer.train_loss(n) for n in trainer.states}
-    assert all(after[n] < before[n] for n in before), (before, after)
-    for name in trainer.states:
-        labels = toy.task(name).labels
-        assert set(trainer.predict(name, "test")) <= set(labels)
-        logp = trainer.gold_log_probs(name, "test")
-        assert logp.shape == (4,) and np.all(logp <= 0)
-        scores = trainer.label_scores(name, "test")  # (N, n_labels), log-likelihoods
-        assert scores.shape == (4, len(labels)) and np.all(scores < 0)
+    with with_adapter(cfg, seed=0) as (tok, model):
+        trainer = LoraTrainer(
+            model, tok, [toy.task("sentiment"), toy.task("thing")], cfg, 0, null=False
+        )
+        before = {n: trainer.train_loss(n) for n in trainer.states}
+        trainer.fit()
+        after = {n: trainer.train_loss(n) for n in trainer.states}
+        assert all(after[n] < before[n] for n in before), (before, after)
+        for name in trainer.states:
+            labels = toy.task(name).labels
+            assert set(trainer.predict(name, "test")) <= set(labels)
+            logp = trainer.gold_log_probs(name, "test")
+            assert logp.shape == (4,) and np.all(logp <= 0)
+            scores = trainer.label_scores(name, "test")  # (N, n_labels), log-likelihoods
+            assert scores.shape == (4, len(labels)) and np.all(scores < 0)
 
 
 def test_generation_task_is_scored_with_bleu_bleu4_and_chrf(toy) -> None:
@@ -152,15 +151,14 @@ def test_prompt_defaults_and_clear_errors(toy) -> None:
     thing = render_template(toy.task("thing"))
     assert thing == "Is the thing an animal or an object?\nOptions: animal, object\nInput: {text}"
     assert render_template(toy.task("upper")).endswith("\nInput: {text}")
-    backend = get_backend("lora", TINY)
-    with pytest.raises(InputError) as err:
-        backend.run(backend.spec(["tags"], 0, toy), toy)
-    assert err.value.field == "kind" and "'tags'" in str(err.value)
     for bad, field in (
         ({"r": 0}, "r"),
         ({"max_new_tokens": 64}, "max_new_tokens"),
         ({"target_modules": []}, "target_modules"),
         ({"rank": 4}, "rank"),
+        ({"answer_format": {"punctuation": "spans"}}, "answer_format"),
+        ({"classify_by": "vote"}, "classify_by"),
+        ({"gradient_checkpointing": "sometimes"}, "gradient_checkpointing"),
     ):
         with pytest.raises(InputError) as err:
             get_backend("lora", {**TINY, **bad})

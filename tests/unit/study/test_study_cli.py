@@ -24,7 +24,7 @@ def test_run_then_status_json(tmp_path):
     assert (status["total"], status["complete"], status["failed"]) == (7, 7, 0)
     assert status["claimed"] == 0
     for run in status["runs"]:
-        assert list(run) == ["key", "tasks", "seed", "status", "holder", "lease_left"]
+        assert list(run) == ["key", "tasks", "seed", "status", "holder", "lease_left", "metrics"]
         assert isinstance(run["key"], str) and isinstance(run["tasks"], list)
         assert run["seed"] == 0 and run["status"] == "complete"
         assert run["holder"] is None and run["lease_left"] is None
