@@ -3,12 +3,10 @@ zh-classical tasks, singles + pairs + all on the lora backend."""
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 from taskaffinity.backends import LoraConfig
 from taskaffinity.config import load_config
-from taskaffinity.suites import load_suite
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "zh_classical_llm.yaml"
 NINE = (
@@ -33,8 +31,6 @@ ANCHOR = {
     "max_len": 1024,
     "bf16": True,
 }
-#: Options of the anchor study the lora backend does not have yet.
-PENDING = {"schedule", "grad_accum", "bf16"}
 
 
 def test_the_example_has_the_anchor_study_hyperparameters() -> None:
@@ -50,16 +46,11 @@ def test_the_example_has_the_anchor_study_hyperparameters() -> None:
     assert cfg.suite == "zh_classical" and tuple(cfg.suite_tasks) == NINE
 
 
-def test_the_options_the_lora_backend_has_are_valid_values() -> None:
-    params = dict(load_config(EXAMPLE).backend.params)
-    known = {f.name for f in dataclasses.fields(LoraConfig)}
-    assert set(params) - known <= PENDING
-    lora = LoraConfig.from_dict({k: v for k, v in params.items() if k in known})
+def test_the_example_is_a_valid_lora_config_and_study() -> None:
+    cfg = load_config(EXAMPLE)
+    lora = LoraConfig.from_dict(dict(cfg.backend.params))
     assert (lora.r, lora.lr, lora.max_len, lora.epochs, lora.warmup) == (64, 1e-4, 1024, 1, 0.1)
-
-
-def test_the_tasks_the_suite_has_today_are_the_named_ones() -> None:
-    have = load_suite("zh_classical").names
-    assert set(NINE[:6]) <= set(have)
-    if set(NINE) <= set(have):  # once the three generation tasks are in the suite
-        assert load_config(EXAMPLE).load_suite().names == NINE
+    assert (lora.schedule, lora.grad_accum, lora.bf16) == ("cosine", 2, True)
+    assert cfg.load_suite().names == NINE
+    kinds = {t.kind for t in cfg.load_suite().tasks}
+    assert kinds == {"tagging", "classification", "generation"}  # every kind on lora
