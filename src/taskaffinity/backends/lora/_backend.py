@@ -18,8 +18,9 @@ With ``save_adapters`` on and ``artifacts_dir`` set (a study sets it to its fold
 run writes each task's best-dev adapter to ``<artifacts_dir>/adapters/<run key>/<task>/``.
 
 Per-task best-dev adapters as in the other backends. Capabilities: ``gold_log_probs``
-(PVI) and ``train_with_probe`` (lookahead / gradient estimators, gradients of the
-adapter weights). peft and transformers are imported only when a run starts.
+(PVI), ``train_with_probe`` (lookahead / gradient estimators, gradients of the adapter
+weights) and ``few_shot`` (the base model prompted with demonstrations, no training).
+peft and transformers are imported only when a run starts.
 """
 
 from __future__ import annotations
@@ -28,20 +29,22 @@ import copy
 import dataclasses
 import hashlib
 import json
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from taskaffinity.backends._base import Backend, register_backend
 from taskaffinity.backends.lora._config import LoraConfig
 from taskaffinity.models import check_causal_lm
+from taskaffinity.types import Cost
 
 if TYPE_CHECKING:
     from taskaffinity.backends._capabilities import Probe
     from taskaffinity.backends._train_config import TrainConfig
     from taskaffinity.backends.lora._trainer import LoraTrainer
-    from taskaffinity.tasks import Task, TaskSuite
+    from taskaffinity.tasks import Example, Task, TaskSuite
     from taskaffinity.types import RunResult, RunSpec
 
 __all__ = ["LoraBackend"]
@@ -117,6 +120,36 @@ class LoraBackend(Backend):
             stack.close()
             raise
         return trainer
+
+    def few_shot(
+        self, task_name: str, suite: TaskSuite, demos: Sequence[Example], *, seed: int
+    ) -> tuple[list[Any], dict[str, float], Cost]:
+        """The base model prompted with the demonstrations ``demos`` before every test
+        prompt of ``task_name``, no training (the few-shot baseline,
+        :func:`taskaffinity.study.run_fewshot`): ``(predictions, test metrics, Cost)``,
+        one prediction per test example in test order, scored like a run's test split.
+        The base is used with the LoRA adapter switched off."""
+        import torch
+
+        from taskaffinity.backends.lora._model import with_adapter
+        from taskaffinity.backends.lora._trainer import LoraTrainer
+
+        start = time.perf_counter()
+        cfg = self.config
+        tasks = self._validated([task_name], suite)
+        previous = torch.get_num_threads()
+        if cfg.threads:
+            torch.set_num_threads(cfg.threads)
+        try:
+            with with_adapter(cfg, seed) as (tok, model), model.disable_adapter():
+                trainer = LoraTrainer(
+                    model, tok, tasks, cfg, seed, null=False, demos={task_name: demos}
+                )
+                predictions = trainer.predict(task_name, "test")
+                metrics = trainer.score_predictions(task_name, "test", predictions)
+        finally:
+            torch.set_num_threads(previous)
+        return predictions, metrics, Cost(time.perf_counter() - start, 0, 0)
 
     def suite_fingerprint(self, tasks: Sequence[str], suite: TaskSuite) -> str:
         """The run's tasks' data plus their prompts (instruction and description)."""

@@ -13,6 +13,10 @@ Length: ``max_len`` tokens per sequence. Every prompt of a task reserves room fo
 task's longest label (classification) or ``max_new_tokens`` (generation, tagging) and cuts
 only the input text, from its end (tagging: whole tokens, the prefix that fits; the cut
 tokens are predicted empty); training and scoring therefore see identical prompts.
+
+Few-shot prompts (``demos``, no training): each demonstration's prompt and gold answer
+(without EOS), then :data:`DEMO_SEPARATOR`, before the example's own prompt; such a
+prompt is ``max_len`` plus the demonstrations' tokens long.
 """
 
 from __future__ import annotations
@@ -32,7 +36,16 @@ if TYPE_CHECKING:
     from taskaffinity.backends.lora._config import LoraConfig
     from taskaffinity.tasks import Example, Task
 
-__all__ = ["Encoded", "PromptEncoder", "collate", "left_padded", "render_template"]
+__all__ = [
+    "DEMO_SEPARATOR",
+    "Encoded",
+    "PromptEncoder",
+    "collate",
+    "left_padded",
+    "render_template",
+]
+
+DEMO_SEPARATOR = "\n\n"  # between few-shot demonstrations and the prompt
 
 
 def render_template(task: Task) -> str:
@@ -63,7 +76,9 @@ class PromptEncoder:
     ``answers``: the task's :class:`TagAnswers` (tagging tasks; None otherwise).
     """
 
-    def __init__(self, tok: Any, task: Task, cfg: LoraConfig) -> None:
+    def __init__(
+        self, tok: Any, task: Task, cfg: LoraConfig, demos: Sequence[Example] = ()
+    ) -> None:
         if tok.eos_token_id is None:
             raise InputError(f"{cfg.model!r} has a tokenizer without EOS token", field="model")
         self.tok, self.task, self.cfg = tok, task, cfg
@@ -92,6 +107,12 @@ class PromptEncoder:
                 f"leaving no room for the input within max_len={cfg.max_len}",
                 field="max_len",
             )
+        self.context: list[int] = []  # stays empty while the demonstrations are encoded
+        context: list[int] = []
+        for demo in demos:  # few-shot: each demonstration's prompt and answer, then a gap
+            shown = self.encode(demo, null=False)
+            context += shown.prompt + shown.answer[:-1] + self._ids(DEMO_SEPARATOR)
+        self.context = context
 
     def _ids(self, text: str) -> list[int]:
         return list(self.tok(text, add_special_tokens=False)["input_ids"]) if text else []
@@ -102,8 +123,9 @@ class PromptEncoder:
         return [*ids, self.tok.eos_token_id]
 
     def prompt(self, text: str) -> list[int]:
-        """Prompt ids of input ``text`` (cut to the task's text budget)."""
-        return self.prefix + self._ids(text)[: self.text_budget] + self.suffix
+        """Prompt ids of input ``text`` (cut to the task's text budget), after the
+        demonstrations' ``context`` when there are any."""
+        return self.context + self.prefix + self._ids(text)[: self.text_budget] + self.suffix
 
     def encode(self, ex: Example, null: bool) -> Encoded:
         """``ex`` as token ids; ``null``: its input replaced by the empty input (empty

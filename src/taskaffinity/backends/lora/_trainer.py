@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import contextlib
 import inspect
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -55,7 +55,7 @@ if TYPE_CHECKING:
 
     from taskaffinity.backends._capabilities import Probe
     from taskaffinity.backends.lora._config import LoraConfig
-    from taskaffinity.tasks import Task
+    from taskaffinity.tasks import Example, Task
 
 __all__ = ["LoraTask", "LoraTrainer"]
 
@@ -64,10 +64,12 @@ class LoraTask(TaskCheckpoint):
     """One task's encoded examples (per split, computed once), scoring state and best
     adapter checkpoint."""
 
-    def __init__(self, task: Task, tok: Any, cfg: LoraConfig, null: bool) -> None:
+    def __init__(
+        self, task: Task, tok: Any, cfg: LoraConfig, null: bool, demos: Sequence[Example] = ()
+    ) -> None:
         super().__init__(task)
         self.null = null
-        self.encoder = PromptEncoder(tok, task, cfg)
+        self.encoder = PromptEncoder(tok, task, cfg, demos)
         self._encoded: dict[str, list[Encoded]] = {}
         self.train_rows = self.rows("train")
 
@@ -91,7 +93,8 @@ class LoraTrainer(CheckpointSelection[LoraTask]):
     ``unparsable``: ``(task, split) -> share`` of the latest predictions of that split
     that could not be read as an answer (tagging, and classification by generation).
     ``release``: called (once) by :meth:`release`, e.g. to remove the adapter from a
-    shared base model.
+    shared base model. ``demos``: task name -> few-shot demonstrations put before each of
+    its prompts (the few-shot baseline; none when training).
     """
 
     def __init__(
@@ -104,6 +107,7 @@ class LoraTrainer(CheckpointSelection[LoraTask]):
         *,
         null: bool,
         release: Callable[[], Any] | None = None,
+        demos: Mapping[str, Sequence[Example]] | None = None,
     ) -> None:
         import torch
 
@@ -115,7 +119,8 @@ class LoraTrainer(CheckpointSelection[LoraTask]):
         self._keeps_logits = "logits_to_keep" in inspect.signature(forward).parameters
         self.pad_id = tok.pad_token_id if tok.pad_token_id is not None else tok.eos_token_id
         ordered = sorted(tasks, key=lambda t: t.name)
-        self.states = {t.name: LoraTask(t, tok, cfg, null) for t in ordered}
+        demos = demos or {}
+        self.states = {t.name: LoraTask(t, tok, cfg, null, demos.get(t.name, ())) for t in ordered}
         self.train_sizes = {name: len(s.task.train) for name, s in self.states.items()}
         self.steps_per_epoch, self.total_steps = step_counts(self.train_sizes, cfg)
         self.steps = 0
