@@ -285,7 +285,7 @@ def main() -> None:
         stem = RESULTS / f"reliability_{args.suite}_adaptive"
     if args.stem:
         stem = RESULTS / args.stem
-    stem.with_suffix(".json").write_text(json.dumps(rows, indent=2) + "\n")
+    stem.parent.joinpath(stem.name + ".json").write_text(json.dumps(rows, indent=2) + "\n")
     lines = [
         f"# Replicate reliability: {args.suite}",
         "",
@@ -308,7 +308,7 @@ def main() -> None:
             f"| {r['design']} | {r['test']} | {r['seeds']} | {r['spearman']:.3f} | {spread} | "
             f"{r['replicate_pairs']} | {r['cpu_s']:.0f} | {r['wall_s']:.0f} |"
         )
-    stem.with_suffix(".md").write_text("\n".join(lines) + "\n")
+    stem.parent.joinpath(stem.name + ".md").write_text("\n".join(lines) + "\n")
     print(f"wrote {stem}.md")
 
 
