@@ -92,3 +92,25 @@ def test_baseline_of_a_study_is_written_and_read_back(model: str, tmp_path: Path
     assert stored["ci_kind"] == "test_bootstrap"
     labels = [d.label for d in demonstrations(suite.task("size"), 2, 0)]
     assert sorted(labels) == ["long", "short"]
+
+
+def test_few_shot_answers_stop_where_a_demonstration_would(model: str) -> None:
+    import torch
+
+    from taskaffinity.backends.lora import LoraTrainer, with_adapter
+
+    suite = make_suite()
+    task = suite.task("upper")
+    cfg = LoraConfig.from_dict(_cfg(model, max_new_tokens=40))
+    with with_adapter(cfg, 0) as (tok, lm):
+        plain = LoraTrainer(lm, tok, [task], cfg, 0, null=False)
+        shots = LoraTrainer(lm, tok, [task], cfg, 0, null=False, demos={"upper": task.train[:2]})
+        assert plain.stop is None and shots.stop == DEMO_SEPARATOR
+        sep = tok(DEMO_SEPARATOR, add_special_tokens=False)["input_ids"]
+        prompt = shots.states["upper"].encoded("test")[0].prompt
+        raw = tok.decode(lm.generate(
+            input_ids=torch.tensor([prompt]), max_new_tokens=40, do_sample=False,
+            pad_token_id=tok.pad_token_id, eos_token_id=tok.eos_token_id,
+        )[0, len(prompt):].tolist(), skip_special_tokens=True)  # fmt: skip
+        assert shots.greedy([prompt]) == [raw.split(DEMO_SEPARATOR)[0].strip()]
+        assert sep  # the separator is real tokens

@@ -48,7 +48,13 @@ from taskaffinity.backends.heads import (
     fit_loop,
     step_counts,
 )
-from taskaffinity.backends.lora._prompts import Encoded, PromptEncoder, collate, left_padded
+from taskaffinity.backends.lora._prompts import (
+    DEMO_SEPARATOR,
+    Encoded,
+    PromptEncoder,
+    collate,
+    left_padded,
+)
 
 if TYPE_CHECKING:
     from torch import Tensor
@@ -120,6 +126,9 @@ class LoraTrainer(CheckpointSelection[LoraTask]):
         self.pad_id = tok.pad_token_id if tok.pad_token_id is not None else tok.eos_token_id
         ordered = sorted(tasks, key=lambda t: t.name)
         demos = demos or {}
+        # a few-shot prompt invites the model to go on with another demonstration: its
+        # answer ends where a demonstration's would (a stop sequence)
+        self.stop = DEMO_SEPARATOR if any(demos.values()) else None
         self.states = {t.name: LoraTask(t, tok, cfg, null, demos.get(t.name, ())) for t in ordered}
         self.train_sizes = {name: len(s.task.train) for name, s in self.states.items()}
         self.steps_per_epoch, self.total_steps = step_counts(self.train_sizes, cfg)
@@ -258,8 +267,9 @@ class LoraTrainer(CheckpointSelection[LoraTask]):
         return self.greedy(prompts)
 
     def greedy(self, prompts: list[list[int]]) -> list[str]:
-        """Greedy continuations (at most ``max_new_tokens`` tokens, stopped at EOS) of the
-        token-id ``prompts``, decoded and stripped, one per prompt in order."""
+        """Greedy continuations (at most ``max_new_tokens`` tokens, stopped at EOS; with
+        few-shot demonstrations also cut at :data:`DEMO_SEPARATOR`) of the token-id
+        ``prompts``, decoded and stripped, one per prompt in order."""
         import torch
         from transformers import GenerationConfig
 
@@ -281,7 +291,8 @@ class LoraTrainer(CheckpointSelection[LoraTask]):
                 width = batch["input_ids"].shape[1]
                 for i, row in zip(chunk, out[:, width:].tolist(), strict=True):
                     row = row[: row.index(eos)] if eos in row else row
-                    texts[i] = self.tok.decode(row, skip_special_tokens=True).strip()
+                    text = self.tok.decode(row, skip_special_tokens=True)
+                    texts[i] = (text.split(self.stop)[0] if self.stop else text).strip()
         return texts
 
     def predict(self, name: str, split: str) -> list[Any]:
