@@ -42,6 +42,7 @@ __all__ = [
     "available",
     "get_backend",
     "register_backend",
+    "torch_threads",
     "validated_tasks",
 ]
 
@@ -106,6 +107,21 @@ def validated_tasks(
                         field="tags" if t.kind == "tagging" else "label",
                     )
     return tasks
+
+
+@contextmanager
+def torch_threads(threads: int | None) -> Iterator[None]:
+    """torch uses ``threads`` intra-op threads (None: leave them) inside the block, then
+    the previous count again, so a run leaves no global state behind."""
+    import torch
+
+    previous = torch.get_num_threads()
+    if threads:
+        torch.set_num_threads(threads)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(previous)
 
 
 class FittedTrainer(Protocol):
@@ -292,17 +308,12 @@ class Backend:
         probe: Probe | None = None,
     ) -> Iterator[FittedTrainer]:
         """A fitted trainer; torch uses ``cfg.threads`` threads (training and scoring)
-        until the block exits, then the previous count (a run leaves no global state)."""
+        until the block exits (:func:`torch_threads`)."""
         import torch
 
-        previous = torch.get_num_threads()
-        if cfg.threads:
-            torch.set_num_threads(cfg.threads)
-        try:
+        with torch_threads(cfg.threads):
             torch.manual_seed(seed)
             yield self._fit(cfg, suite, tasks, seed, null=null, probe=probe)
-        finally:
-            torch.set_num_threads(previous)
 
     def _fit(
         self,

@@ -104,7 +104,8 @@ def write_study_report(
         seeds=study.seeds,
     )
     runs = list(study.results)
-    fewshot = read_fewshot(study.path)
+    folder = getattr(study, "path", None)  # a study read back has one; a stand-in may not
+    fewshot = read_fewshot(folder) if folder is not None else None
     if fewshot is not None:
         extra_sections = [*extra_sections, fewshot_section(analysis, fewshot)]
     suite = getattr(study.suite, "name", "")

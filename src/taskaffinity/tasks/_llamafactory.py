@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -249,6 +250,16 @@ def _labels(value: Any, field: str) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _refuse_unknown_keys(mapping: dict, allowed: Sequence[str], field: str) -> None:
+    """InputError on the first key of ``mapping`` not in ``allowed`` (field ``field.key``)."""
+    unknown = sorted(set(mapping) - set(allowed), key=str)
+    if unknown:
+        raise InputError(
+            f"unknown key {unknown[0]!r}; expected {list(allowed)}",
+            field=f"{field}.{unknown[0]}",
+        )
+
+
 def _wanted_one(item: Any, field: str) -> _Wanted:
     if isinstance(item, str) and item:
         return _Wanted(item, field)
@@ -258,12 +269,7 @@ def _wanted_one(item: Any, field: str) -> _Wanted:
             f"description}}, got {item!r}",
             field=field,
         )
-    unknown = sorted(set(item) - set(_DATASET_KEYS), key=str)
-    if unknown:
-        raise InputError(
-            f"unknown key {unknown[0]!r}; expected {list(_DATASET_KEYS)}",
-            field=f"{field}.{unknown[0]}",
-        )
+    _refuse_unknown_keys(item, _DATASET_KEYS, field)
     name = item.get("name")
     if not isinstance(name, str) or not name:
         raise InputError(
@@ -407,12 +413,7 @@ def _load(spec: Any, base: Path, field: str) -> tuple[Task, ...]:
             f"got {spec!r}",
             field=field,
         )
-    unknown = sorted(set(spec) - set(_SOURCE_KEYS), key=str)
-    if unknown:
-        raise InputError(
-            f"unknown key {unknown[0]!r}; expected {list(_SOURCE_KEYS)}",
-            field=f"{field}.{unknown[0]}",
-        )
+    _refuse_unknown_keys(spec, _SOURCE_KEYS, field)
     if "llamafactory" not in spec:
         raise InputError(
             f"name LLaMA-Factory's data folder (or its {DATASET_INFO}) as llamafactory",

@@ -35,7 +35,7 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from taskaffinity.backends._base import Backend, register_backend
+from taskaffinity.backends._base import Backend, register_backend, torch_threads
 from taskaffinity.backends.lora._config import LoraConfig
 from taskaffinity.models import check_causal_lm
 from taskaffinity.types import Cost
@@ -129,26 +129,22 @@ class LoraBackend(Backend):
         :func:`taskaffinity.study.run_fewshot`): ``(predictions, test metrics, Cost)``,
         one prediction per test example in test order, scored like a run's test split.
         The base is used with the LoRA adapter switched off."""
-        import torch
-
         from taskaffinity.backends.lora._model import with_adapter
         from taskaffinity.backends.lora._trainer import LoraTrainer
 
         start = time.perf_counter()
         cfg = self.config
         tasks = self._validated([task_name], suite)
-        previous = torch.get_num_threads()
-        if cfg.threads:
-            torch.set_num_threads(cfg.threads)
-        try:
-            with with_adapter(cfg, seed) as (tok, model), model.disable_adapter():
-                trainer = LoraTrainer(
-                    model, tok, tasks, cfg, seed, null=False, demos={task_name: demos}
-                )
-                predictions = trainer.predict(task_name, "test")
-                metrics = trainer.score_predictions(task_name, "test", predictions)
-        finally:
-            torch.set_num_threads(previous)
+        with (
+            torch_threads(cfg.threads),
+            with_adapter(cfg, seed) as (tok, model),
+            model.disable_adapter(),
+        ):
+            trainer = LoraTrainer(
+                model, tok, tasks, cfg, seed, null=False, demos={task_name: demos}
+            )
+            predictions = trainer.predict(task_name, "test")
+            metrics = trainer.score_predictions(task_name, "test", predictions)
         return predictions, metrics, Cost(time.perf_counter() - start, 0, 0)
 
     def suite_fingerprint(self, tasks: Sequence[str], suite: TaskSuite) -> str:
