@@ -8,7 +8,10 @@ when the suite is loaded (:func:`taskaffinity.tasks.subsample_splits`: the N exa
 with the smallest hash of the task's name, the split and the example, in their order;
 the same N whatever the other tasks and their order). The cut data is what every run
 reads, so a run's key (which holds its tasks' data fingerprint) differs from the key of
-the same run on the whole data.
+the same run on the whole data. ``task_overrides: {TASK: {metric: NAME, metric_options:
+{...}}}`` changes a task's main metric and its metric options (e.g. a built-in task scored
+by the ``judge``), checked like a task file's; the changed definition is part of the run
+keys of that task.
 """
 
 from __future__ import annotations
@@ -67,6 +70,11 @@ class StudyConfig:
         "at most this many examples of each task's splits: {train: N, dev: N, test: N} "
         "(any of them; a deterministic subsample, part of every run's identity)",
     )
+    task_overrides: dict[str, dict[str, Any]] | None = option(
+        None,
+        "per task name: {metric: NAME, metric_options: {METRIC: {...}}}, replacing that "
+        "task's main metric and metric options (any suite)",
+    )
     backend: BackendConfig = field(default_factory=BackendConfig)
     plan: PlanConfig = field(default_factory=PlanConfig)
     seeds: list[int] = option(
@@ -115,6 +123,8 @@ class StudyConfig:
             )
         if self.max_examples is not None:
             _check_max_examples(self.max_examples)
+        if self.task_overrides is not None:
+            _check_overrides_shape(self.task_overrides)
         for i, s in enumerate(self.seeds):
             if isinstance(s, bool) or not isinstance(s, int):
                 raise InputError(f"seed {s!r} is not an integer", field=f"seeds[{i}]")
@@ -137,12 +147,38 @@ class StudyConfig:
         ``suite_tasks`` for a built-in or plug-in suite; ``tasks_from.datasets[0]``), or the
         data file, line and field for a problem inside one."""
         suite = self._full_suite()
+        if self.task_overrides:
+            suite = self._overridden(suite)
         if not self.max_examples:
             return suite
         from taskaffinity.tasks import TaskSuite, subsample_splits
 
         tasks = tuple(subsample_splits(t, self.max_examples) for t in suite.tasks)
         return TaskSuite(suite.name, tasks)
+
+    def _overridden(self, suite):  # -> TaskSuite with ``task_overrides`` applied
+        import dataclasses
+
+        from taskaffinity.metrics import check_metric, check_metric_options
+        from taskaffinity.tasks import TaskSuite
+
+        assert self.task_overrides is not None
+        tasks = {t.name: t for t in suite.tasks}
+        for name, change in self.task_overrides.items():
+            where = f"task_overrides.{name}"
+            if name not in tasks:
+                raise self.error(f"unknown task {name!r}; the suite has {list(tasks)}", where)
+            task = tasks[name]
+            metric = change.get("metric", task.metric)
+            options = change.get("metric_options", task.metric_options)
+            try:
+                check_metric(metric, task.kind, name)
+                options = check_metric_options(options, task.kind, metric, name)
+            except InputError as err:
+                sub = err.field if err.field and err.field != "metric" else "metric"
+                raise self.error(str(err.args[0]), f"{where}.{sub}") from None
+            tasks[name] = dataclasses.replace(task, metric=metric, metric_options=options)
+        return TaskSuite(suite.name, tuple(tasks[t.name] for t in suite.tasks))
 
     def _own_tasks(self):  # -> TaskSuite of ``tasks`` and ``tasks_from``
         from taskaffinity.tasks import TaskSuite, load_llamafactory, load_tasks
@@ -213,11 +249,37 @@ class StudyConfig:
             out["base_dir"] = str(self.base_dir.resolve())
         if self.max_examples is not None:
             out["max_examples"] = dict(self.max_examples)
+        if self.task_overrides is not None:
+            out["task_overrides"] = self.task_overrides
         out["backend"] = {"name": self.backend.name, **self.backend.params}
         out["plan"] = asdict(self.plan)
         out["seeds"] = list(self.seeds)
         out["executor"] = {k: v for k, v in asdict(self.executor).items() if v is not None}
         return out
+
+
+def _check_overrides_shape(overrides: Any) -> None:
+    """InputError (field ``task_overrides[.<task>[.<key>]]``) unless ``overrides`` maps task
+    names to mappings of ``metric`` and/or ``metric_options``."""
+    if not isinstance(overrides, dict) or not overrides:
+        raise InputError(
+            "task_overrides maps task names to {metric: NAME, metric_options: {...}}, got "
+            f"{overrides!r}",
+            field="task_overrides",
+        )
+    for name, change in overrides.items():
+        where = f"task_overrides.{name}"
+        if not isinstance(change, dict) or not change:
+            raise InputError(
+                f"a task override is a mapping {{metric, metric_options}}, got {change!r}",
+                field=where,
+            )
+        for key in change:
+            if key not in ("metric", "metric_options"):
+                raise InputError(
+                    f"unknown key {key!r}; a task override takes metric and metric_options",
+                    field=f"{where}.{key}",
+                )
 
 
 def _check_max_examples(limits: Any) -> None:
