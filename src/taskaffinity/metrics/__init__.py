@@ -18,7 +18,7 @@ the metrics that read them); ``baseline(task)`` scores the majority predictor.
 
 from taskaffinity.metrics import _functions, _generation  # noqa: F401  (register built-ins)
 from taskaffinity.metrics._baseline import baseline, majority_label
-from taskaffinity.metrics._bertscore import BertScoreOptions, dequantised_folder, model_cache_dir
+from taskaffinity.metrics._bertscore import BertScoreOptions
 from taskaffinity.metrics._judge import DEFAULT_RUBRIC, JudgeOptions, parse_score
 from taskaffinity.metrics._metric import (
     METRICS,
@@ -39,11 +39,9 @@ __all__ = [
     "baseline",
     "check_metric",
     "check_metric_options",
-    "dequantised_folder",
     "evaluate",
     "higher_is_better",
     "majority_label",
-    "model_cache_dir",
     "parse_score",
     "register_metric",
 ]

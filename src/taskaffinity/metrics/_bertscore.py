@@ -32,10 +32,7 @@ text scores 0 (bert-score's rule).
 
 from __future__ import annotations
 
-import copy
 import os
-import shutil
-import tempfile
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -46,9 +43,9 @@ from typing import Any
 from taskaffinity._fields import check_fields, option
 from taskaffinity.errors import InputError
 from taskaffinity.metrics._metric import register_metric
-from taskaffinity.models import MODEL_ALIASES, check_pretrained, resolve_model
+from taskaffinity.models import MODEL_ALIASES, check_pretrained, dequantised_folder
 
-__all__ = ["BertScoreOptions", "bertscore_f1", "dequantised_folder", "model_cache_dir"]
+__all__ = ["BertScoreOptions", "bertscore_f1"]
 
 
 @dataclass(frozen=True)
@@ -102,54 +99,6 @@ class BertScoreOptions:
             check_pretrained(self.model, field="model")
         if self.baseline_path is not None and not Path(self.baseline_path).is_file():
             raise InputError(f"no baseline file {self.baseline_path!r}", field="baseline_path")
-
-
-def model_cache_dir() -> Path:
-    """``$XDG_CACHE_HOME/taskaffinity/models`` (``~/.cache/taskaffinity/models``)."""
-    root = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(root) / "taskaffinity" / "models"
-
-
-def dequantised_folder(alias: str) -> Path:
-    """The model folder (config, fp32 safetensors, tokenizer) of the causal-LM ``alias``
-    (:data:`taskaffinity.models.MODEL_ALIASES`), de-quantised from its GGUF file and
-    saved on first use under :func:`model_cache_dir`; later calls return it at once."""
-    target = model_cache_dir() / f"{alias}-fp32"
-    if (target / "config.json").is_file():
-        return target
-    import torch
-    import transformers
-    from transformers.utils import logging as hf_logging
-
-    path, gguf = resolve_model(alias, None)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{alias}-", dir=target.parent))
-    try:
-        hf_logging.disable_progress_bar()
-        kwargs = {"gguf_file": gguf} if gguf else {}
-        tok = transformers.AutoTokenizer.from_pretrained(path, **kwargs)
-        lm = transformers.AutoModelForCausalLM.from_pretrained(path, **kwargs)
-        # transformers will not save a model loaded from GGUF: copy its de-quantised
-        # weights into a plain model of the same config and save that
-        config = copy.deepcopy(lm.config)
-        if hasattr(config, "quantization_config"):
-            del config.quantization_config
-        plain = transformers.AutoModelForCausalLM.from_config(config, dtype=torch.float32)
-        plain.load_state_dict(lm.state_dict(), strict=True)
-        del lm
-        plain.save_pretrained(tmp)
-        tok.model_max_length = min(tok.model_max_length, config.max_position_embeddings)
-        tok.save_pretrained(tmp)
-        del plain
-        tmp.chmod(0o755)  # mkdtemp makes it private
-        try:
-            tmp.rename(target)  # atomic; fails if another process saved it first
-        except OSError:
-            if not (target / "config.json").is_file():
-                raise
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return target
 
 
 def _model_path(opts: BertScoreOptions) -> str:

