@@ -77,8 +77,8 @@ def demonstrations(task: Task, shots: int, seed: int) -> tuple[Example, ...]:
 @dataclass(frozen=True)
 class FewShotResult:
     """Per task (suite order): ``shots`` used, ``metric`` (main), ``score`` and its 95%
-    bootstrap interval ``ci`` over test examples, every metric, seconds; ``model`` and
-    ``backend`` say what was prompted."""
+    bootstrap interval ``ci`` over test examples, every metric, seconds; ``backend`` and
+    ``seed`` (of the demonstrations) say what was prompted."""
 
     backend: str
     seed: int
