@@ -155,6 +155,29 @@ def replicate_spearman(study: StudyData, seeds: list[int], k: int, splits: int =
     return values
 
 
+def variance_components(study: StudyData, seeds: list[int]) -> dict:
+    """One-way random-effects view of the off-diagonal gain rates over ``seeds`` (each
+    cell measured once per seed): ``noise_sd`` (pooled within-cell SD over seeds, one
+    seed's noise), ``signal_sd`` (SD of the cells' true rates: variance of the cell means
+    less ``noise^2 / S``), ``icc1`` (the share of one seed's variance that is signal, the
+    Pearson reliability of a one-seed matrix) and ``projected`` (Spearman-Brown: the
+    reliability of a k-seed mean, k = 1..8). A model-based estimate that uses every
+    seed at once, beside the replicate Spearman, which needs twice the seeds."""
+    kept = StudyData(study.path, study.config, [r for r in study.complete if r.seed in seeds])
+    per_seed = np.asarray(analyze(kept.score_table(), seeds=sorted(seeds)).seed_gain_rate)
+    off = ~np.eye(per_seed.shape[1], dtype=bool)
+    x = per_seed[:, off]
+    x = x[:, np.all(np.isfinite(x), axis=0)]
+    n = x.shape[0]
+    noise = float(np.mean(np.var(x, axis=0, ddof=1)))
+    signal = max(0.0, float(np.var(x.mean(0), ddof=1)) - noise / n)
+    icc = signal / (signal + noise) if signal + noise > 0 else float("nan")
+    return {
+        "seeds": n, "noise_sd": noise**0.5, "signal_sd": signal**0.5, "icc1": icc,
+        "projected": {k: k * icc / (1 + (k - 1) * icc) for k in range(1, 9)},
+    }  # fmt: skip
+
+
 def replicate_seconds(study: StudyData, seeds: list[int]) -> float:
     """CPU-side cost of one replicate: summed wall seconds of its runs."""
     return float(sum(r.cost.seconds for r in study.complete if r.seed in seeds))
@@ -240,7 +263,7 @@ def main() -> None:
     args = ap.parse_args()
     overrides = {k: yaml.safe_load(v) for k, _, v in (o.partition("=") for o in args.backend)}
     seeds = [int(s) for s in args.seeds.split(",")]
-    rows, timings = [], {}
+    rows, timings, components = [], {}, {}
     extra = [r for folder in args.also for r in open_study(folder).complete if r.seed in seeds]
     for design in args.designs.split(",") if args.designs else []:
         given = {r.seed for r in extra}
@@ -264,6 +287,8 @@ def main() -> None:
             stored = {r.key for r in study.complete}
             more = [r for r in extra if r.key not in stored]
             study = StudyData(study.path, study.config, [*study.complete, *more])
+        components[design] = variance_components(study, seeds)
+        print(design, components[design], flush=True)
         for n_test, label in ((None, "full"), (args.small_test, f"first {args.small_test}")):
             view = rescored(study, n_test)
             for k in range(1, len(seeds) // 2 + 1):
@@ -307,6 +332,27 @@ def main() -> None:
         lines.append(
             f"| {r['design']} | {r['test']} | {r['seeds']} | {r['spearman']:.3f} | {spread} | "
             f"{r['replicate_pairs']} | {r['cpu_s']:.0f} | {r['wall_s']:.0f} |"
+        )
+    if components:
+        lines += [
+            "",
+            "Variance components of the off-diagonal gain rates (full test sets, all seeds "
+            "above; `variance_components`): one seed's noise SD, the SD of the cells' true "
+            "rates, ICC(1) = the reliability of a one-seed matrix, and its Spearman-Brown "
+            "projection to k seeds.",
+            "",
+            "| design | seeds | noise SD (points) | signal SD | ICC(1) | projected k=2 | k=3 | k=4 "
+            "| k=5 |",
+            "|---|---|---|---|---|---|---|---|---|",
+        ]
+        for design, c in components.items():
+            p = c["projected"]
+            lines.append(
+                f"| {design} | {c['seeds']} | {c['noise_sd']:.2f} | {c['signal_sd']:.2f} | "
+                f"{c['icc1']:.3f} | {p[2]:.3f} | {p[3]:.3f} | {p[4]:.3f} | {p[5]:.3f} |"
+            )
+        stem.parent.joinpath(stem.name + ".components.json").write_text(
+            json.dumps(components, indent=2) + "\n"
         )
     stem.parent.joinpath(stem.name + ".md").write_text("\n".join(lines) + "\n")
     print(f"wrote {stem}.md")

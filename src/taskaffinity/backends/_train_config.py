@@ -7,7 +7,8 @@ form stored in a :class:`~taskaffinity.types.RunSpec`; the execution-only fields
 ``device``, ``threads`` and ``artifacts_dir`` (:attr:`TrainConfig.EXECUTION_FIELDS`) are
 left out of it (they must not change results, so they are not part of a run's
 identity), and so are the options added after run keys were first stored
-(:attr:`TrainConfig.KEYED_WHEN_SET`: ``schedule``, ``grad_accum``; backends add theirs)
+(:attr:`TrainConfig.KEYED_WHEN_SET`: ``schedule``, ``grad_accum``, ``ema``; backends add
+theirs)
 while they hold their defaults, so adding an option leaves every stored run's key as it
 was. The backend configs (``ScratchConfig``, ``EncoderConfig``, ``LoraConfig``) extend it
 beside their backends.
@@ -36,7 +37,7 @@ class TrainConfig:
     """
 
     EXECUTION_FIELDS: ClassVar[tuple[str, ...]] = ("device", "threads", "artifacts_dir")
-    KEYED_WHEN_SET: ClassVar[tuple[str, ...]] = ("schedule", "grad_accum")
+    KEYED_WHEN_SET: ClassVar[tuple[str, ...]] = ("schedule", "grad_accum", "ema")
 
     epochs: float = option(
         4.0, "passes over the union of the run's training sets", kind=float, gt=0
@@ -67,6 +68,14 @@ class TrainConfig:
         "learning-rate decay after the warm-up: 'linear' to 0 or 'cosine' to 0",
         kind=str,
         choices=("linear", "cosine"),
+    )
+    ema: float = option(
+        0.0,
+        "decay of an exponential moving average of the trained weights, which dev and test "
+        "are scored with (0: off, the last weights; e.g. 0.99 averages ~100 steps)",
+        kind=float,
+        ge=0,
+        lt=1,
     )
     temperature: float = option(
         1.0, "task sampling p_i ~ n_i^(1/T); 1 = examples-proportional", kind=float, gt=0

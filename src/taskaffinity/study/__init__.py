@@ -26,7 +26,7 @@ from taskaffinity.study._fewshot import (
     run_fewshot,
 )
 from taskaffinity.study._migrate import migrate_keys
-from taskaffinity.study._plan import plan_groups, plan_runs
+from taskaffinity.study._plan import plan_groups, plan_runs, submission_order
 from taskaffinity.study._store import (
     ResultStore,
     StoreError,
@@ -69,5 +69,6 @@ __all__ = [
     "safe_run",
     "store_errors",
     "study_status",
+    "submission_order",
     "this_holder",
 ]

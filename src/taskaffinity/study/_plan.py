@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from taskaffinity.backends import RunBackend
     from taskaffinity.tasks import TaskSuite
 
-__all__ = ["plan_groups", "plan_runs"]
+__all__ = ["plan_groups", "plan_runs", "submission_order"]
 
 
 def plan_groups(config: StudyConfig, names: tuple[str, ...]) -> list[tuple[str, ...]]:
@@ -54,3 +54,19 @@ def plan_runs(config: StudyConfig, suite: TaskSuite, backend: RunBackend) -> lis
                 seen.add(spec.key)
                 specs.append(spec)
     return specs
+
+
+def submission_order(specs: list[RunSpec], suite: TaskSuite) -> list[RunSpec]:
+    """``specs`` in the order to train them: seed-major as planned (so an interrupted study
+    holds whole seeds first), and within a seed the longest runs first (most training
+    examples in the union of the run's tasks; ties keep the plan's order), so that a pool
+    of workers does not end on one long run while the others idle."""
+    first_at: dict[int, int] = {}
+    for i, spec in enumerate(specs):
+        first_at.setdefault(spec.seed, i)
+
+    def size(spec: RunSpec) -> int:
+        return sum(len(suite.task(name).train) for name in spec.tasks)
+
+    order = sorted(range(len(specs)), key=lambda i: (first_at[specs[i].seed], -size(specs[i]), i))
+    return [specs[i] for i in order]

@@ -16,7 +16,7 @@ from taskaffinity.errors import InputError
 from taskaffinity.study._claims import DEFAULT_LEASE, Lease
 from taskaffinity.study._driver import Driven, drive, make_executor
 from taskaffinity.study._migrate import migrate_keys
-from taskaffinity.study._plan import plan_runs
+from taskaffinity.study._plan import plan_runs, submission_order
 from taskaffinity.study._progress import StudyProgress
 from taskaffinity.study._store import ResultStore, store_errors
 from taskaffinity.study._validate import check_study
@@ -135,7 +135,7 @@ def run_study(
         dump_config(config, out / CONFIG_NAME)
         store.sync_plan(specs)
         status = store.status_of(s.key for s in specs)
-        todo = deque(s for s in specs if status.get(s.key) != "complete")
+        todo = deque(submission_order([s for s in specs if status.get(s.key) != "complete"], suite))
         skipped = len(specs) - len(todo)
         done = Driven()
         with StudyProgress(len(specs), skipped, enabled=progress) as bar:

@@ -6,7 +6,7 @@ import pytest
 
 from taskaffinity.config import PlanConfig, StudyConfig
 from taskaffinity.errors import InputError
-from taskaffinity.study import plan_groups, plan_runs
+from taskaffinity.study import plan_groups, plan_runs, submission_order
 from taskaffinity.testing import ToyBackend, toy_suite
 
 
@@ -44,3 +44,15 @@ def test_runs_are_seed_major_and_unique():
     assert len(specs) == 2 * n == len({s.key for s in specs})
     assert [s.seed for s in specs] == [3] * n + [1] * n
     assert specs == plan_runs(config(), suite, ToyBackend())
+
+
+def test_submission_is_seed_major_longest_first_within_a_seed():
+    suite = toy_suite()
+    specs = plan_runs(config(), suite, ToyBackend())
+    order = submission_order(specs, suite)
+    assert sorted(s.key for s in order) == sorted(s.key for s in specs)
+    assert [s.seed for s in order] == [s.seed for s in specs]  # whole seeds, as planned
+    for seed in (3, 1):
+        sizes = [sum(len(suite.task(t).train) for t in s.tasks) for s in order if s.seed == seed]
+        assert sizes == sorted(sizes, reverse=True)
+    assert len(order[0].tasks) == len(suite.names)  # the all-task run goes first

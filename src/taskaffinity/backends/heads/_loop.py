@@ -7,7 +7,9 @@ the run's streams
 (:func:`~taskaffinity.backends.heads._sampling.run_streams`: one generator per run by
 default, or the paired design, each task's batch order from its own ``(seed, task)``
 generator; the probe's batches from streams seeded ``seed + 7919``). Dev
-is scored every ``eval_every`` steps (default once per epoch) and at the last step.
+is scored every ``eval_every`` steps (default once per epoch) and at the last step, with
+the exponential moving average of the weights when ``ema > 0``
+(:class:`~taskaffinity.backends.heads._averaging.WeightAverage`).
 
 :class:`Trainer` states what :func:`fit_loop` (and the
 :class:`~taskaffinity.backends.ProbeContext` it hands to a probe) uses of a trainer.
@@ -22,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 
 from taskaffinity.backends._capabilities import ProbeContext
+from taskaffinity.backends.heads._averaging import WeightAverage
 from taskaffinity.backends.heads._sampling import run_streams, task_probabilities
 
 if TYPE_CHECKING:
@@ -102,6 +105,9 @@ def fit_loop(
         return left if cfg.schedule == "linear" else 0.5 * (1.0 - math.cos(math.pi * left))
 
     sched = torch.optim.lr_scheduler.LambdaLR(opt, factor)
+    average = None
+    if cfg.ema > 0:
+        average = WeightAverage((p for g in opt.param_groups for p in g["params"]), cfg.ema)
     sizes = dict(trainer.train_sizes)
     names = list(sizes)
     probs = task_probabilities(np.array(list(sizes.values()), dtype=float), cfg.temperature)
@@ -131,8 +137,14 @@ def fit_loop(
         opt.step()
         sched.step()
         trainer.steps += 1
+        if average is not None:
+            average.update(step)
         if step % every == 0 or step == total:
-            trainer.evaluate_dev(step)
+            if average is None:
+                trainer.evaluate_dev(step)
+            else:
+                with average.swapped():
+                    trainer.evaluate_dev(step)
     on_end = getattr(probe, "on_end", None)
     if on_end is not None:
         on_end(ProbeContext(trainer, total, {}, sched.get_last_lr()[0], opt))
