@@ -7,8 +7,8 @@ form stored in a :class:`~taskaffinity.types.RunSpec`; the execution-only fields
 ``device``, ``threads`` and ``artifacts_dir`` (:attr:`TrainConfig.EXECUTION_FIELDS`) are
 left out of it (they must not change results, so they are not part of a run's
 identity), and so are the options added after run keys were first stored
-(:attr:`TrainConfig.KEYED_WHEN_SET`: ``schedule``, ``grad_accum``, ``ema``; backends add
-theirs)
+(:attr:`TrainConfig.KEYED_WHEN_SET`: ``schedule``, ``grad_accum``, ``ema``,
+``checkpoint``; backends add theirs)
 while they hold their defaults, so adding an option leaves every stored run's key as it
 was. The backend configs (``ScratchConfig``, ``EncoderConfig``, ``LoraConfig``) extend it
 beside their backends.
@@ -37,7 +37,7 @@ class TrainConfig:
     """
 
     EXECUTION_FIELDS: ClassVar[tuple[str, ...]] = ("device", "threads", "artifacts_dir")
-    KEYED_WHEN_SET: ClassVar[tuple[str, ...]] = ("schedule", "grad_accum", "ema")
+    KEYED_WHEN_SET: ClassVar[tuple[str, ...]] = ("schedule", "grad_accum", "ema", "checkpoint")
 
     epochs: float = option(
         4.0, "passes over the union of the run's training sets", kind=float, gt=0
@@ -86,6 +86,14 @@ class TrainConfig:
         kind=int,
         gt=0,
         nullable=True,
+    )
+    checkpoint: str = option(
+        "best_dev",
+        "weights each task is tested with: 'best_dev' (per task, the dev evaluation with "
+        "its best main score, every eval_every steps) or 'last' (the weights after the "
+        "last step; dev is scored once, at the end)",
+        kind=str,
+        choices=("best_dev", "last"),
     )
     eval_batch_size: int = option(256, "batch size for dev/test inference", kind=int, gt=0)
     dropout: float = option(0.1, "dropout probability in the shared body", kind=float, ge=0, lt=1)

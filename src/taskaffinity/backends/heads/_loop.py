@@ -7,7 +7,8 @@ the run's streams
 (:func:`~taskaffinity.backends.heads._sampling.run_streams`: one generator per run by
 default, or the paired design, each task's batch order from its own ``(seed, task)``
 generator; the probe's batches from streams seeded ``seed + 7919``). Dev
-is scored every ``eval_every`` steps (default once per epoch) and at the last step, with
+is scored every ``eval_every`` steps (default once per epoch) and at the last step (only
+there with ``checkpoint: last``), with
 the exponential moving average of the weights when ``ema > 0``
 (:class:`~taskaffinity.backends.heads._averaging.WeightAverage`).
 
@@ -121,6 +122,8 @@ def fit_loop(
             cfg.random_streams, trainer.seed, sizes, cfg.batch_size, offset=PROBE_SEED_OFFSET
         ).batches
     every = cfg.eval_every or trainer.steps_per_epoch
+    if cfg.checkpoint == "last":
+        every = total + 1  # dev only after the last step
     trainer.set_training(True)
     for step in range(1, total + 1):
         if probe is not None and probe_iters is not None and step % probe.every == 0:

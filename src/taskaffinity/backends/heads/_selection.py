@@ -25,14 +25,16 @@ __all__ = ["CheckpointSelection", "TaskCheckpoint"]
 
 
 class TaskCheckpoint:
-    """One task of a run with its best dev score so far, the step it was reached at and the
-    checkpoint taken there (``None`` before the first evaluation)."""
+    """One task of a run with its best dev score so far, the step it was reached at, the
+    checkpoint taken there and every dev metric there (``None`` before the first
+    evaluation)."""
 
     def __init__(self, task: Task) -> None:
         self.task = task
         self.best_score = -math.inf
         self.best_state: dict[str, Any] | None = None
         self.best_step = 0
+        self.best_dev: dict[str, float] | None = None
 
 
 S = TypeVar("S", bound=TaskCheckpoint)
@@ -76,9 +78,10 @@ class CheckpointSelection(Generic[S]):
         """Score every task on dev; keep a task's checkpoint when its main score improved.
         Leaves the model in training mode."""
         for name, state in self.states.items():
-            score = self.score(name, "dev")[state.task.metric]
+            dev = self.score(name, "dev")
+            score = dev[state.task.metric]
             if score > state.best_score or state.best_state is None:
-                state.best_score, state.best_step = score, step
+                state.best_score, state.best_step, state.best_dev = score, step, dev
                 state.best_state = self.snapshot(name)
         self.set_training(True)
 
@@ -117,7 +120,10 @@ class CheckpointSelection(Generic[S]):
             scorer = getattr(self, "gold_log_probs", None)  # a plug-in may have none
             if len(self.states) == 1 and callable(scorer):
                 gold[name] = tuple(float(x) for x in scorer(name, "test"))
-            dev = self.score(name, "dev")
+            # the dev metrics of the kept checkpoint, as scored when it was taken (scoring
+            # is deterministic, so scoring its restored weights again gives the same)
+            state = self.states[name]
+            dev = state.best_dev if state.best_dev is not None else self.score(name, "dev")
             out[name] = {**test, **{f"dev_{k}": v for k, v in dev.items()}}
         self.test_predictions = predictions
         self.test_gold_log_probs = gold

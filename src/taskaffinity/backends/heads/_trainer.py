@@ -9,7 +9,9 @@ every ``eval_every`` steps (default: once per epoch over the union of the traini
 and at the end. **Checkpoint selection is per task**: for each task, the shared body and
 that task's head are kept from the evaluation where the task's dev main score was best;
 its test score comes from that checkpoint
-(:class:`~taskaffinity.backends.heads.CheckpointSelection`).
+(:class:`~taskaffinity.backends.heads.CheckpointSelection`). With ``checkpoint: last``
+dev is scored once, after the last step, and every task is tested with the last weights;
+with ``ema > 0`` the weights scored (and kept) are the moving average.
 
 Scoring: ``predict`` takes the argmax of the head's logits (per token for tagging);
 ``gold_log_probs`` reads the gold label's log-softmax probability.
