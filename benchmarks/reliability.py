@@ -109,9 +109,14 @@ def rescored(study: StudyData, n_test: int | None) -> StudyData:
     return StudyData(study.path, study.config, results)
 
 
+def of_seeds(study: StudyData, seeds: list[int]) -> StudyData:
+    """``study`` with only the complete runs of ``seeds``."""
+    return StudyData(study.path, study.config, [r for r in study.complete if r.seed in seeds])
+
+
 def mean_rates(study: StudyData, seeds: list[int]) -> np.ndarray:
     """Off-diagonal mean gain rates (flattened, target-major) over ``seeds``."""
-    kept = StudyData(study.path, study.config, [r for r in study.complete if r.seed in seeds])
+    kept = of_seeds(study, seeds)
     a = analyze(kept.score_table(), seeds=sorted(seeds))
     rate = a.gain_rate
     return rate[~np.eye(*rate.shape, dtype=bool)]
@@ -163,7 +168,7 @@ def variance_components(study: StudyData, seeds: list[int]) -> dict:
     Pearson reliability of a one-seed matrix) and ``projected`` (Spearman-Brown: the
     reliability of a k-seed mean, k = 1..8). A model-based estimate that uses every
     seed at once, beside the replicate Spearman, which needs twice the seeds."""
-    kept = StudyData(study.path, study.config, [r for r in study.complete if r.seed in seeds])
+    kept = of_seeds(study, seeds)
     per_seed = np.asarray(analyze(kept.score_table(), seeds=sorted(seeds)).seed_gain_rate)
     off = ~np.eye(per_seed.shape[1], dtype=bool)
     x = per_seed[:, off]

@@ -72,7 +72,8 @@ class TrainConfig:
     ema: float = option(
         0.0,
         "decay of an exponential moving average of the trained weights, which dev and test "
-        "are scored with (0: off, the last weights; e.g. 0.99 averages ~100 steps)",
+        "are scored with (0: off, the last weights); warmed up as min(d, (1+t)/(10+t)), so "
+        "a run of a few hundred steps averages about its last tenth",
         kind=float,
         ge=0,
         lt=1,

@@ -33,9 +33,10 @@ class WeightAverage:
         import torch
 
         self.decay = decay
-        self.params = [p for p in params if p.requires_grad]
+        # detached views of the trained tensors (same storage), made once, not every step
+        self.live = [p.detach() for p in params if p.requires_grad]
         with torch.no_grad():
-            self.average = [p.detach().clone() for p in self.params]
+            self.average = [w.clone() for w in self.live]
 
     def rate(self, step: int) -> float:
         """``1 - d_t`` after optimizer step ``step`` (1-based)."""
@@ -46,7 +47,7 @@ class WeightAverage:
         import torch
 
         with torch.no_grad():
-            torch._foreach_lerp_(self.average, [p.detach() for p in self.params], self.rate(step))
+            torch._foreach_lerp_(self.average, self.live, self.rate(step))
 
     @contextmanager
     def swapped(self) -> Iterator[None]:
@@ -55,12 +56,10 @@ class WeightAverage:
         import torch
 
         with torch.no_grad():
-            live = [p.detach().clone() for p in self.params]
-            for p, a in zip(self.params, self.average, strict=True):
-                p.copy_(a)
+            kept = [w.clone() for w in self.live]
+            torch._foreach_copy_(self.live, self.average)
         try:
             yield
         finally:
             with torch.no_grad():
-                for p, w in zip(self.params, live, strict=True):
-                    p.copy_(w)
+                torch._foreach_copy_(self.live, kept)

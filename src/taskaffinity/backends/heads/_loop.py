@@ -18,6 +18,7 @@ the exponential moving average of the weights when ``ema > 0``
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Protocol
@@ -143,11 +144,8 @@ def fit_loop(
         if average is not None:
             average.update(step)
         if step % every == 0 or step == total:
-            if average is None:
+            with average.swapped() if average is not None else contextlib.nullcontext():
                 trainer.evaluate_dev(step)
-            else:
-                with average.swapped():
-                    trainer.evaluate_dev(step)
     on_end = getattr(probe, "on_end", None)
     if on_end is not None:
         on_end(ProbeContext(trainer, total, {}, sched.get_last_lr()[0], opt))
