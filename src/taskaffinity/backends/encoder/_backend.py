@@ -5,8 +5,10 @@ sub-word of every word (tagging, via the fast tokenizer's ``word_ids``) -> a tra
 shared layer ``Linear(H, shared_dim) + GELU + dropout``. Task heads sit on top.
 
 ``freeze=True`` is the fast mode: the encoder is frozen and only the shared layer and
-heads train. Its outputs are then computed once per (model, examples) and cached in the
-worker process (an LRU of a few splits), so a grid of runs encodes every split once.
+heads train. Its outputs are then computed once per (encoder weights, tokenized examples)
+in length-sorted chunks, kept in the worker process and, inside a study, in
+``<study>/features/`` where all workers share them
+(:mod:`taskaffinity.backends.encoder._features`), so a study encodes every split once.
 Loading is cached per process too; set ``HF_HUB_OFFLINE=1`` to stay offline. Loading,
 tokenization and read-out live in :mod:`taskaffinity.backends.encoder._hf`.
 """
@@ -14,14 +16,13 @@ tokenization and read-out live in :mod:`taskaffinity.backends.encoder._hf`.
 from __future__ import annotations
 
 import copy
-import hashlib
-import json
-from collections import OrderedDict
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from taskaffinity.backends._base import Backend, register_backend
 from taskaffinity.backends.encoder._config import EncoderConfig
+from taskaffinity.backends.encoder._features import FeatureCache, feature_key, weights_digest
 from taskaffinity.backends.encoder._hf import encode, load_encoder, tokenize
 from taskaffinity.backends.heads import Body
 from taskaffinity.models import check_pretrained
@@ -33,8 +34,7 @@ if TYPE_CHECKING:
 
 __all__ = ["EncoderBackend"]
 
-_FEATURES: OrderedDict[str, dict[str, Tensor]] = OrderedDict()
-_FEATURES_MAX = 48
+_FEATURES = FeatureCache(size=48)
 
 
 def _build_body(cfg: EncoderConfig) -> Body:
@@ -61,28 +61,22 @@ def _build_body(cfg: EncoderConfig) -> Body:
             data = tokenize(tok, task, examples, null, cfg.max_len)
             if not self.frozen:
                 return data
-            key = json.dumps([cfg.model, cfg.max_len, cfg.pooling, task.kind, null])
-            key += hashlib.sha256(
-                json.dumps([[ex.text, ex.tokens] for ex in examples]).encode()
-            ).hexdigest()
-            if key in _FEATURES:
-                _FEATURES.move_to_end(key)
-                return dict(_FEATURES[key])
-            parts = []
-            with torch.inference_mode():
-                for s in range(0, len(examples), 128):
-                    chunk = {k: v[s : s + 128] for k, v in data.items()}
-                    x = encode(cached, chunk, task.kind, cfg.pooling)
-                    if x.dim() == 3 and x.shape[1] < data.get("tmask", x).shape[1]:
-                        x = nn.functional.pad(x, (0, 0, 0, data["tmask"].shape[1] - x.shape[1]))
-                    parts.append(x.clone())
-            feats = {"x": torch.cat(parts)}
+            lengths = data["mask"].sum(1)
+
+            def encode_rows(idx: Tensor) -> Tensor:
+                with torch.inference_mode():
+                    x = encode(cached, {k: v[idx] for k, v in data.items()}, task.kind,
+                               cfg.pooling)  # fmt: skip
+                if task.kind == "tagging" and x.shape[1] < data["tmask"].shape[1]:
+                    x = nn.functional.pad(x, (0, 0, 0, data["tmask"].shape[1] - x.shape[1]))
+                return x.clone()
+
+            key = feature_key(weights_digest(cached), task.kind, cfg.pooling, data)
+            folder = Path(cfg.artifacts_dir) / "features" if cfg.artifacts_dir else None
+            feats = {"x": _FEATURES.get(key, lengths, encode_rows, folder)}
             if task.kind == "tagging":
                 feats["tmask"] = data["tmask"]
-            _FEATURES[key] = feats
-            while len(_FEATURES) > _FEATURES_MAX:
-                _FEATURES.popitem(last=False)
-            return dict(feats)
+            return feats
 
         def forward(self, batch: dict[str, Tensor], kind: str) -> Tensor:
             if not self.frozen:
