@@ -89,6 +89,13 @@ def test_a_damaged_or_missing_chunk_is_encoded_again(tmp_path: Path) -> None:
     assert not [p for p in (tmp_path / "k").iterdir() if p.name.endswith(".tmp")]
 
 
+def test_a_folder_that_cannot_be_made_only_costs_the_sharing(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("not a folder")
+    calls = []
+    x = FeatureCache().get("k", _lengths(5), _encoder(calls), tmp_path / "file")
+    assert len(calls) == 1 and torch.equal(x[:, 0], torch.arange(5).float())
+
+
 def test_key_follows_weights_readout_and_tokens() -> None:
     data = {"ids": torch.tensor([[1, 2, 3]]), "mask": torch.tensor([[True, True, False]])}
     base = feature_key("w", "classification", "mean", data)

@@ -11,6 +11,8 @@ starting on the same runs encode each chunk once between them, a fresh worker (a
 adaptive round, a resumed study) reads instead of encoding, and a chunk whose writer died
 is encoded by the next worker that needs it (the lock dies with its process). Files are
 written whole (temporary file, then rename); one that does not read back is encoded again.
+A folder that cannot be created or written (a Ray node without the study's folder, a full
+disk) only costs the sharing: the chunks are then encoded in this process.
 
 The key is a hash of the encoder's weights, the read-out (task kind, pooling) and the
 tokenized tensors themselves (so the tokenizer, ``max_len`` and the null input are in it),
@@ -20,6 +22,7 @@ any time; it only costs the encoding again.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -66,8 +69,8 @@ def feature_key(weights: str, kind: str, pooling: str, data: dict[str, Tensor]) 
 
 
 class FeatureCache:
-    """Features by key: an LRU of ``size`` splits in this process, and chunk files under
-    ``folder`` (None: this process only)."""
+    """Features of splits by key: an LRU of ``size`` splits in this process, and chunk
+    files under the ``folder`` given to :meth:`get` (None: this process only)."""
 
     def __init__(self, size: int = 48) -> None:
         self.size = size
@@ -113,7 +116,10 @@ def _shared_chunks(
     (chunks no other process holds first, then, waiting for each, the held ones)."""
     from filelock import FileLock, Timeout
 
-    where.mkdir(parents=True, exist_ok=True)
+    try:
+        where.mkdir(parents=True, exist_ok=True)
+    except OSError:  # e.g. a Ray node without the study's folder: encode here only
+        return [encode_rows(idx) for idx in chunks]
     parts: dict[int, Tensor] = {}
     held: list[int] = []
     for i, idx in enumerate(chunks):
@@ -126,6 +132,9 @@ def _shared_chunks(
             lock.acquire(blocking=False)
         except Timeout:
             held.append(i)  # another worker is encoding it
+            continue
+        except OSError:  # a folder this process cannot write
+            parts[i] = encode_rows(idx)
             continue
         try:
             parts[i] = _read_or_encode(where / f"{i}.pt", idx, encode_rows)
@@ -141,7 +150,12 @@ def _read_or_encode(path: Path, idx: Tensor, encode_rows: Callable[[Tensor], Ten
     """Chunk ``idx``'s features from ``path``, or encoded and written there (the caller
     holds the chunk's lock)."""
     got = _read(path, len(idx))
-    return got if got is not None else _write(path, encode_rows(idx))
+    if got is not None:
+        return got
+    features = encode_rows(idx)
+    with contextlib.suppress(OSError):  # a full disk costs only the sharing
+        _write(path, features)
+    return features
 
 
 def _read(path: Path, rows: int) -> Tensor | None:
@@ -157,7 +171,7 @@ def _read(path: Path, rows: int) -> Tensor | None:
     return t if isinstance(t, torch.Tensor) and t.shape[0] == rows else None
 
 
-def _write(path: Path, features: Tensor) -> Tensor:
+def _write(path: Path, features: Tensor) -> None:
     """Write ``features`` to ``path`` whole (a temporary file renamed over it)."""
     import torch
 
@@ -169,4 +183,3 @@ def _write(path: Path, features: Tensor) -> Tensor:
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
-    return features
