@@ -29,11 +29,11 @@ def test_examples_load_with_their_tasks(name):
 def test_demo_run_keys_unchanged():
     """The demo's 66 runs keep their keys (a demo folder made earlier resumes without
     training again): SHA-256 of the sorted keys of the design chosen by
-    benchmarks/reliability.py (width 64, ema 0.99, checkpoint last, seeds 0-2; its 63
+    benchmarks/reliability.py (width 64, ema 0.99, checkpoint last, paired random streams, seeds 0-2; its 63
     singles and pairs are the runs of that benchmark's store)."""
     cfg = demo_config()
     suite = cfg.load_suite()
     keys = sorted(s.key for s in plan_runs(cfg, suite, make_backend(cfg)))
     assert len(keys) == 66
     digest = hashlib.sha256("\n".join(keys).encode()).hexdigest()
-    assert digest == "0d3c2c2c7e978d4b842a072fe19706fb24458415b139751092fcebcd3094a2d5"
+    assert digest == "24b3569775a28c138d5552ec5013b0675e6c446ac3631475ab752d3e39a5124e"

@@ -65,12 +65,15 @@ def drive(
     lease: Lease,
     *,
     since: float = 0.0,
+    keep_open: bool = False,
 ) -> Driven:
     """Keep ``executor.slots`` runs in flight until every run of ``todo`` is stored, by
     this driver or another; claim each run under ``lease`` before submitting it and store
     each result as it arrives. ``since``: when this call began (a run another driver
-    stored failed after it is not tried again). Raises :class:`StoreError` when the store
-    file is deleted or replaced meanwhile."""
+    stored failed after it is not tried again). The executor is closed afterwards unless
+    ``keep_open`` (the caller drives it again, e.g. the next adaptive round, and closes
+    it); it is always closed, aborting its runs, when this call raises. Raises
+    :class:`StoreError` when the store file is deleted or replaced meanwhile."""
     poll = min(1.0, lease.seconds / 4)
     done = Driven()
     pending, held = deque(todo), deque()
@@ -118,5 +121,6 @@ def drive(
                 done.trained += 1
         aborted = False
     finally:
-        executor.close(abort=aborted)
+        if aborted or not keep_open:
+            executor.close(abort=aborted)
     return done

@@ -138,24 +138,26 @@ def run_study(
         todo = deque(submission_order([s for s in specs if status.get(s.key) != "complete"], suite))
         skipped = len(specs) - len(todo)
         done = Driven()
-        with StudyProgress(len(specs), skipped, enabled=progress) as bar:
-            if skipped:
-                bar.log(f"{skipped} of {len(specs)} runs already stored in {out}; skipping them")
-            if todo:
-                done = drive(
-                    store,
-                    bar,
-                    make_executor(config, backend, suite, min(n_workers, len(todo))),
-                    todo,
-                    claims,
-                    since=since,
+        adaptive = config.plan.adaptive is not None
+        # One executor for the planned seeds and every adaptive round: its workers (and
+        # what they loaded) live until the study ends. Pool workers start lazily.
+        executor = make_executor(
+            config, backend, suite, n_workers if adaptive else min(n_workers, len(todo) or 1)
+        )
+        try:
+            with StudyProgress(len(specs), skipped, enabled=progress) as bar:
+                if skipped:
+                    bar.log(f"{skipped} of {len(specs)} runs already stored in {out}; skipping them")
+                if todo:
+                    done = drive(store, bar, executor, todo, claims, since=since, keep_open=True)
+            if adaptive:
+                specs, more, more_skipped = _adaptive_rounds(
+                    config, suite, backend, store, specs, executor, progress, claims, since
                 )
-        if config.plan.adaptive is not None:
-            specs, more, more_skipped = _adaptive_rounds(
-                config, suite, backend, store, specs, n_workers, progress, claims, since
-            )
-            done = done + more
-            skipped += more_skipped
+                done = done + more
+                skipped += more_skipped
+        finally:
+            executor.close()
         store.check_file()
         final = store.status_of(s.key for s in specs)
         failures = tuple(r for r in store.results() if r.status == "failed")
@@ -178,13 +180,14 @@ def _adaptive_rounds(
     backend: RunBackend,
     store: ResultStore,
     specs: list[RunSpec],
-    n_workers: int,
+    executor: Any,
     progress: bool,
     claims: Lease,
     since: float,
 ) -> tuple[list[RunSpec], Driven, int]:
     """Run ``plan.adaptive``'s rounds (:mod:`taskaffinity.study._adaptive`) after the
-    planned seeds; returns the extended plan, what was driven and runs found stored."""
+    planned seeds on ``executor`` (left open for the caller to close); returns the
+    extended plan, what was driven and runs found stored."""
     from taskaffinity.study._adaptive import next_round
 
     done, skipped = Driven(), 0
@@ -206,13 +209,6 @@ def _adaptive_rounds(
                 f"({len(todo)} to train)"
             )
             if todo:
-                more = drive(
-                    store,
-                    bar,
-                    make_executor(config, backend, suite, min(n_workers, len(todo))),
-                    todo,
-                    claims,
-                    since=since,
-                )
+                more = drive(store, bar, executor, todo, claims, since=since, keep_open=True)
                 done = done + more
     return specs, done, skipped

@@ -56,6 +56,35 @@ def test_adaptive_trains_open_cells_only_and_resumes(tmp_path) -> None:
     assert again.trained == 0 and again.total == summary.total
 
 
+def test_adaptive_rounds_share_one_worker_pool(tmp_path, monkeypatch) -> None:
+    """The planned seeds and every adaptive round run on one executor (its worker
+    processes live until the study ends), closed once at the end."""
+    import taskaffinity.study._study as study_mod
+
+    made: list = []
+    real = study_mod.make_executor
+
+    def counting(*args, **kwargs):
+        ex = real(*args, **kwargs)
+        closes = []
+        close = ex.close
+        ex.close = lambda abort=False: (closes.append(abort), close(abort=abort))[1]
+        made.append((ex, closes))
+        return ex
+
+    monkeypatch.setattr(study_mod, "make_executor", counting)
+    cfg = write_toy_config(
+        tmp_path / "toy.yaml",
+        plan="{singles: true, pairs: true, all: false, adaptive: {max_seeds: 4}}",
+        seeds="[0, 1]",
+    )
+    summary = run_study(load_config(cfg), tmp_path / "out", workers=2, progress=False)
+    assert summary.ok and summary.total > 12, "adaptive rounds must have run"
+    assert len(made) == 1
+    ex, closes = made[0]
+    assert ex.slots == 2 and closes == [False]
+
+
 @pytest.mark.parametrize(
     "adaptive, field",
     [
