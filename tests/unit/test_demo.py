@@ -27,10 +27,11 @@ def test_examples_load_with_their_tasks(name):
 
 
 def test_demo_run_keys_unchanged():
-    """The demo's 66 runs keep their keys (a demo folder made earlier resumes without
-    training again): SHA-256 of the sorted keys of the design chosen by
-    benchmarks/reliability.py (width 64, ema 0.99, checkpoint last, paired random streams, seeds 0-2; its 63
-    singles and pairs are the runs of that benchmark's store)."""
+    """The demo's 66 run keys are pinned (a demo folder resumes without training again;
+    a change of design must change this digest on purpose): SHA-256 of the sorted keys of
+    the design chosen by benchmarks/reliability.py (width 64, ema 0.99, checkpoint last,
+    paired random streams, seeds 0-2; its 63 singles and pairs are runs of that
+    benchmark's per_task store)."""
     cfg = demo_config()
     suite = cfg.load_suite()
     keys = sorted(s.key for s in plan_runs(cfg, suite, make_backend(cfg)))

@@ -147,7 +147,7 @@ def run_study(
         try:
             with StudyProgress(len(specs), skipped, enabled=progress) as bar:
                 if skipped:
-                    bar.log(f"{skipped} of {len(specs)} runs already stored in {out}; skipping them")
+                    bar.log(f"{skipped} of {len(specs)} runs already stored in {out}; skipping")
                 if todo:
                     done = drive(store, bar, executor, todo, claims, since=since, keep_open=True)
             if adaptive:
