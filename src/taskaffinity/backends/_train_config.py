@@ -100,10 +100,11 @@ class TrainConfig:
     dropout: float = option(0.1, "dropout probability in the shared body", kind=float, ge=0, lt=1)
     random_streams: str = option(
         "per_run",
-        "'per_run': one stream per run (default; the paired design did not measure better, "
-        "benchmarks/reliability.py); 'per_task': each task's batch order from its own (seed, task) "
-        "stream, the same in its single and joint runs (paired design), dropout seeded per "
-        "run; 'per_task_shared_torch': paired batch streams, dropout as in per_run",
+        "'per_run': one stream per run (default, which keeps stored runs' keys); 'per_task': "
+        "each task's batch order from its own (seed, task) stream, the same in its single and "
+        "joint runs (paired design; the demo's, it reproduced better on zh_classical, "
+        "benchmarks/reliability.py), dropout seeded per run; 'per_task_shared_torch': paired "
+        "batch streams, dropout as in per_run",
         kind=str,
         choices=("per_run", "per_task", "per_task_shared_torch"),
     )
