@@ -65,62 +65,54 @@ def drive(
     lease: Lease,
     *,
     since: float = 0.0,
-    keep_open: bool = False,
 ) -> Driven:
     """Keep ``executor.slots`` runs in flight until every run of ``todo`` is stored, by
     this driver or another; claim each run under ``lease`` before submitting it and store
     each result as it arrives. ``since``: when this call began (a run another driver
-    stored failed after it is not tried again). The executor is closed afterwards unless
-    ``keep_open`` (the caller drives it again, e.g. the next adaptive round, and closes
-    it); it is always closed, aborting its runs, when this call raises. Raises
-    :class:`StoreError` when the store file is deleted or replaced meanwhile."""
+    stored failed after it is not tried again). The caller owns ``executor`` and closes it
+    (with ``abort=True`` when this call raises: its runs in flight are then killed).
+    Raises :class:`StoreError` when the store file is deleted or replaced meanwhile."""
     poll = min(1.0, lease.seconds / 4)
     done = Driven()
     pending, held = deque(todo), deque()
     in_flight, look_again, said = 0, 0.0, False
-    aborted = True
-    try:
-        while pending or held or in_flight:
+    while pending or held or in_flight:
+        store.check_file()
+        if held and time.monotonic() >= look_again:
+            pending.extend(held)
+            held.clear()
+        while pending and in_flight < executor.slots:
+            spec = pending.popleft()
+            state = lease.claim(spec.key, since)
+            if state == DONE:
+                status = store.status_of([spec.key]).get(spec.key, "stored")
+                bar.elsewhere(spec, status)
+                done.elsewhere += 1
+            elif state == CLAIMED:
+                store.mark_started(spec.key)
+                executor.submit(spec)
+                bar.start(spec)
+                in_flight += 1
+            else:
+                held.append(spec)
+        if held and not pending and look_again <= time.monotonic():
+            look_again = time.monotonic() + poll
+            if not said:
+                bar.log(f"{len(held)} run(s) claimed by other drivers: waiting for them")
+                said = True
+        if not in_flight:
+            if held:
+                time.sleep(poll)
+            continue
+        for spec, outcome in executor.wait(timeout=poll if held else None):
             store.check_file()
-            if held and time.monotonic() >= look_again:
-                pending.extend(held)
-                held.clear()
-            while pending and in_flight < executor.slots:
-                spec = pending.popleft()
-                state = lease.claim(spec.key, since)
-                if state == DONE:
-                    status = store.status_of([spec.key]).get(spec.key, "stored")
-                    bar.elsewhere(spec, status)
-                    done.elsewhere += 1
-                elif state == CLAIMED:
-                    store.mark_started(spec.key)
-                    executor.submit(spec)
-                    bar.start(spec)
-                    in_flight += 1
-                else:
-                    held.append(spec)
-            if held and not pending and look_again <= time.monotonic():
-                look_again = time.monotonic() + poll
-                if not said:
-                    bar.log(f"{len(held)} run(s) claimed by other drivers: waiting for them")
-                    said = True
-            if not in_flight:
-                if held:
-                    time.sleep(poll)
+            if isinstance(outcome, LostAttempt):
+                store.record_lost(spec.key, outcome.error)
+                bar.lost(spec, outcome.error, outcome.attempt)
                 continue
-            for spec, outcome in executor.wait(timeout=poll if held else None):
-                store.check_file()
-                if isinstance(outcome, LostAttempt):
-                    store.record_lost(spec.key, outcome.error)
-                    bar.lost(spec, outcome.error, outcome.attempt)
-                    continue
-                store.record(outcome)
-                lease.release(spec.key)
-                bar.finish(outcome)
-                in_flight -= 1
-                done.trained += 1
-        aborted = False
-    finally:
-        if aborted or not keep_open:
-            executor.close(abort=aborted)
+            store.record(outcome)
+            lease.release(spec.key)
+            bar.finish(outcome)
+            in_flight -= 1
+            done.trained += 1
     return done

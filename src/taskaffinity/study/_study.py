@@ -23,6 +23,8 @@ from taskaffinity.study._validate import check_study
 from taskaffinity.types import RunResult, RunSpec
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from taskaffinity.backends import RunBackend
     from taskaffinity.tasks import TaskSuite
 
@@ -139,25 +141,36 @@ def run_study(
         skipped = len(specs) - len(todo)
         done = Driven()
         adaptive = config.plan.adaptive is not None
-        # One executor for the planned seeds and every adaptive round: its workers (and
-        # what they loaded) live until the study ends. Pool workers start lazily.
-        executor = make_executor(
-            config, backend, suite, n_workers if adaptive else min(n_workers, len(todo) or 1)
-        )
+        # One executor, made when there is a first run to train, serves the planned seeds
+        # and every adaptive round: its workers (and what they loaded) live until the
+        # study ends. Closed once, killing runs in flight when anything raised (Ctrl-C).
+        made: list[Any] = []
+
+        def executor() -> Any:
+            if not made:
+                slots = n_workers if adaptive else min(n_workers, len(todo))
+                made.append(make_executor(config, backend, suite, slots))
+            return made[0]
+
+        aborted = True
         try:
             with StudyProgress(len(specs), skipped, enabled=progress) as bar:
                 if skipped:
-                    bar.log(f"{skipped} of {len(specs)} runs already stored in {out}; skipping")
+                    bar.log(
+                        f"{skipped} of {len(specs)} runs already stored in {out}; skipping them"
+                    )
                 if todo:
-                    done = drive(store, bar, executor, todo, claims, since=since, keep_open=True)
+                    done = drive(store, bar, executor(), todo, claims, since=since)
             if adaptive:
                 specs, more, more_skipped = _adaptive_rounds(
                     config, suite, backend, store, specs, executor, progress, claims, since
                 )
                 done = done + more
                 skipped += more_skipped
+            aborted = False
         finally:
-            executor.close()
+            for ex in made:
+                ex.close(abort=aborted)
         store.check_file()
         final = store.status_of(s.key for s in specs)
         failures = tuple(r for r in store.results() if r.status == "failed")
@@ -180,14 +193,14 @@ def _adaptive_rounds(
     backend: RunBackend,
     store: ResultStore,
     specs: list[RunSpec],
-    executor: Any,
+    executor: Callable[[], Any],
     progress: bool,
     claims: Lease,
     since: float,
 ) -> tuple[list[RunSpec], Driven, int]:
     """Run ``plan.adaptive``'s rounds (:mod:`taskaffinity.study._adaptive`) after the
-    planned seeds on ``executor`` (left open for the caller to close); returns the
-    extended plan, what was driven and runs found stored."""
+    planned seeds on the study's executor (``executor()`` makes it on first need; the
+    caller closes it); returns the extended plan, what was driven and runs found stored."""
     from taskaffinity.study._adaptive import next_round
 
     done, skipped = Driven(), 0
@@ -209,6 +222,6 @@ def _adaptive_rounds(
                 f"({len(todo)} to train)"
             )
             if todo:
-                more = drive(store, bar, executor, todo, claims, since=since, keep_open=True)
+                more = drive(store, bar, executor(), todo, claims, since=since)
                 done = done + more
     return specs, done, skipped

@@ -66,9 +66,14 @@ def test_adaptive_rounds_share_one_worker_pool(tmp_path, monkeypatch) -> None:
 
     def counting(*args, **kwargs):
         ex = real(*args, **kwargs)
-        closes = []
+        closes: list[bool] = []
         close = ex.close
-        ex.close = lambda abort=False: (closes.append(abort), close(abort=abort))[1]
+
+        def recorded_close(abort: bool = False) -> None:
+            closes.append(abort)
+            close(abort=abort)
+
+        ex.close = recorded_close
         made.append((ex, closes))
         return ex
 
