@@ -1,7 +1,10 @@
 """Benchmark the demo: wall time of ``taskaffinity demo`` (fresh store), runs per minute,
-and the wall time of a second call that reuses the store. Writes benchmarks/results/demo.md.
+and the wall time of a second call that reuses the store. Writes
+benchmarks/results/demo/NAME.md for ``--config benchmarks/configs/demo/NAME.yaml``
+(benchmarks/results/demo/demo.md without a config).
 
-    python benchmarks/demo.py [--workers N] [--out DIR]
+    python benchmarks/demo.py [--config benchmarks/configs/demo/demo.yaml] [--workers N]
+        [--out DIR]
 
 A benchmark, not a test: it trains the whole demo study (44 runs: 22 per seed, two seeds).
 """
@@ -18,7 +21,10 @@ import tempfile
 import time
 from pathlib import Path
 
-RESULTS = Path(__file__).resolve().parent / "results" / "demo.md"
+from _bench_config import RESULTS as RESULTS_DIR
+from _bench_config import parse_args
+
+RESULTS = RESULTS_DIR / "demo" / "demo.md"
 
 
 def timed(cmd: list[str]) -> tuple[float, str]:
@@ -53,7 +59,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=None, help="override the demo's workers")
     parser.add_argument("--out", type=Path, default=None, help="keep the study here")
-    args = parser.parse_args()
+    args, stem = parse_args(parser, "demo")
+    results = RESULTS if stem is None else stem.with_suffix(".md")
     out = args.out or Path(tempfile.mkdtemp(prefix="taskaffinity-demo-")) / "demo"
     if out.exists():
         shutil.rmtree(out)
@@ -97,8 +104,8 @@ Last lines of the first call:
 {chr(10).join(log.strip().splitlines()[-3:])}
 ```
 """
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(text)
+    results.parent.mkdir(parents=True, exist_ok=True)
+    results.write_text(text)
     print(text)
 
 

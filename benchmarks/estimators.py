@@ -6,7 +6,8 @@
 
 then ``compare_estimators`` on each (every registered estimator: Spearman with the measured
 gain rates, top-1 best partner, regret of the chosen grouping, cost as a fraction of the
-singles+pairs grid), and writes ``benchmarks/results/estimators.md``::
+singles+pairs grid), and writes ``benchmarks/results/estimators/NAME.md`` for ``--config
+benchmarks/configs/estimators/NAME.yaml`` (else ``--out``)::
 
     HF_HUB_OFFLINE=1 python benchmarks/estimators.py [--zh-store DIR] [--en-store DIR]
         [--work DIR] [--suites en_text,zh_classical] [--budgets none,0.1] [--seeds 0,1]
@@ -34,6 +35,8 @@ import sys
 import time
 import warnings
 from pathlib import Path
+
+from _bench_config import RESULTS, parse_args
 
 HERE = Path(__file__).resolve().parent
 LOAD_AT_START = os.getloadavg()[0]
@@ -315,30 +318,47 @@ def _budgets(spec: str):
     return lambda name: parse(per.get(name, "none"))
 
 
+def _seeds(spec: str):
+    """``0,1`` for every suite, or ``zh_classical=0,1;en_text=0,1,2`` per suite."""
+    if "=" not in spec:
+        fixed = [int(x) for x in spec.split(",")]
+        return lambda name: fixed
+    per = dict(part.split("=", 1) for part in spec.split(";"))
+    return lambda name: [int(x) for x in per[name].split(",")]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--zh-store", type=Path)
     ap.add_argument("--en-store", type=Path)
     ap.add_argument("--work", type=Path, default=Path("/tmp/taskaffinity-bench-estimators"))
     ap.add_argument("--suites", default="en_text,zh_classical")
-    ap.add_argument("--out", type=Path, default=HERE / "results" / "estimators.md")
+    ap.add_argument("--out", type=Path, default=RESULTS / "estimators" / "estimators.md")
     ap.add_argument(
         "--budgets", default="none,0.1",
         help="per suite: comma list of step budgets as fractions of the grid ('none' = full); "
         "suite-specific as SUITE=LIST;SUITE=LIST, e.g. 'en_text=none,0.1;zh_classical=0.1'",
     )  # fmt: skip
-    ap.add_argument("--seeds", default="0", help="comma list of grid seeds, e.g. 0,1")
+    ap.add_argument(
+        "--seeds",
+        default="0",
+        help="comma list of grid seeds, e.g. 0,1; per suite as SUITE=LIST;SUITE=LIST",
+    )
     ap.add_argument(
         "--en-design", default="per_run", help="en_text backend random_streams (run design)"
     )
-    args = ap.parse_args()
-    seeds = [int(x) for x in args.seeds.split(",")]
+    args, stem = parse_args(ap, "estimators")
+    if stem is not None:
+        args.out = stem.with_suffix(".md")
+    seeds_of = _seeds(args.seeds)
     budgets = _budgets(args.budgets)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     stores = {"zh_classical": args.zh_store, "en_text": args.en_store}
     command = "python " + " ".join(sys.argv)
     for name in args.suites.split(","):
-        res = run_suite(name, args.work, stores.get(name), budgets(name), seeds, args.en_design)
+        res = run_suite(
+            name, args.work, stores.get(name), budgets(name), seeds_of(name), args.en_design
+        )
         res["command"] = command
         (args.work / name / "benchmark.json").write_text(
             json.dumps(res, indent=1, default=float), encoding="utf-8"

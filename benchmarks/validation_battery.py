@@ -2,9 +2,11 @@
 kind of input, the cases, how many the CLI refused cleanly (exit status 2, no traceback,
 nothing written: no ``study.sqlite``, no output folder) and how many messages name the
 file, the line and the field, out of the cases that have one. Writes
-benchmarks/results/validation_battery.md.
+benchmarks/results/validation_battery/NAME.md for ``--config
+benchmarks/configs/validation_battery/NAME.yaml`` (``battery.md`` without a config).
 
-    python benchmarks/validation_battery.py [--list]
+    python benchmarks/validation_battery.py [--list] \
+        [--config benchmarks/configs/validation_battery/battery.yaml]
 
 ``--list`` also prints every case with the first line of its message.
 """
@@ -19,16 +21,18 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-RESULTS = ROOT / "benchmarks" / "results" / "validation_battery.md"
+RESULTS = ROOT / "benchmarks" / "results" / "validation_battery" / "battery.md"
 sys.path.insert(0, str(ROOT / "tests" / "unit"))
 
 from _battery import CASES, run_case, table  # noqa: E402
+from _bench_config import parse_args  # noqa: E402
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--list", action="store_true", help="print every case's message")
-    args = parser.parse_args()
+    args, stem = parse_args(parser, "validation_battery")
+    results = RESULTS if stem is None else stem.with_suffix(".md")
     start = time.perf_counter()
     outcomes = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -51,8 +55,8 @@ def main() -> None:
         f"{platform.machine()}, Python {platform.python_version()}."
     )
     print(text + "\n" + footer)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(
+    results.parent.mkdir(parents=True, exist_ok=True)
+    results.write_text(
         "# Malformed-input battery\n\n`python benchmarks/validation_battery.py`\n\n"
         + text
         + "\n"
