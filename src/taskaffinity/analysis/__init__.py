@@ -1,6 +1,6 @@
-"""Analysis of measured transfer: gain matrix and its statistics, and reading score and
-category CSVs. Judging an estimate against the measured truth is in
-:mod:`taskaffinity.evaluation`.
+"""Analysis of measured transfer: gain matrix and its statistics, and reading category
+CSVs (score tables are read by :mod:`taskaffinity.tables`). Judging an estimate against
+the measured truth is in :mod:`taskaffinity.evaluation`.
 
 Row = target task, column = auxiliary (source) task everywhere; the columns are the
 targets, then any source-only tasks (:func:`targets_and_sources`). See
@@ -12,7 +12,7 @@ their intervals, settled signs and the split-half reliability.
 from __future__ import annotations
 
 from taskaffinity.analysis._analysis import AllTaskDelta, Analysis, SeedIntervals, analyze
-from taskaffinity.analysis._csv import read_categories_csv, read_score_csv
+from taskaffinity.analysis._csv import read_categories_csv
 from taskaffinity.analysis._gain import (
     gain_matrix,
     gain_rate,
@@ -61,7 +61,6 @@ __all__ = [
     "min_resolvable",
     "partners",
     "read_categories_csv",
-    "read_score_csv",
     "reliability",
     "score_table_from_matrix",
     "settled_signs",

@@ -99,15 +99,11 @@ def analyze(
     """Analyse a score table from anywhere (a published table, a spreadsheet, per-seed
     scores): gain rates paired by seed, their intervals and the study's reliability."""
     from taskaffinity.analysis import analyze as run_analysis
-    from taskaffinity.analysis import read_categories_csv, read_score_csv
-    from taskaffinity.tables import is_long_csv, read_seeded_csv
+    from taskaffinity.analysis import read_categories_csv
+    from taskaffinity.tables import read_scores
 
     try:
-        seeds = None
-        if is_long_csv(scores):
-            table, seeds = read_seeded_csv(scores, higher_is_better=not lower_is_better)
-        else:
-            table = read_score_csv(scores, higher_is_better=not lower_is_better)
+        table, seeds = read_scores(scores, higher_is_better=not lower_is_better)
         cats = read_categories_csv(categories) if categories else None
         try:
             result = run_analysis(table, categories=cats, seeds=seeds)

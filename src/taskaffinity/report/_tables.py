@@ -29,7 +29,7 @@ class Table:
     """``columns`` names and ``rows`` of raw values (str, int, float, None).
 
     ``signed`` columns (by name) get a CSS class ``pos``/``neg`` by sign in HTML. A
-    ``matrix`` table's CSV has the square format :func:`~taskaffinity.analysis.read_score_csv`
+    ``matrix`` table's CSV has the square format :func:`~taskaffinity.tables.read_square_csv`
     reads (corner cell empty). ``classes`` and ``notes`` (same shape as ``rows``, ``""``
     for none) add a CSS class and a tooltip to single HTML cells.
     """

@@ -28,6 +28,7 @@ import contextlib
 import csv
 import io
 import warnings
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -37,7 +38,13 @@ from taskaffinity.errors import InputError
 from taskaffinity.tables._parse import parse_float
 from taskaffinity.types import ScoreTable
 
-__all__ = ["is_long_csv", "read_long_csv", "read_seeded_csv", "write_long_csv"]
+__all__ = [
+    "is_long_csv",
+    "read_long_csv",
+    "read_seeded_csv",
+    "write_long_csv",
+    "write_seeded_csv",
+]
 
 _COLUMNS = ("group", "task", "score", "cost", "seed")
 _PAIR_COLUMNS = ("target", "source", "seed", "score")
@@ -309,4 +316,46 @@ def write_long_csv(table: ScoreTable, path: str | Path) -> Path:
             for t in group:
                 score = table.scores[g, table.index(t)]
                 out.writerow(["+".join(group), t, repr(float(score)), repr(float(table.costs[g]))])
+    return path
+
+
+def write_seeded_csv(
+    table: ScoreTable, path: str | Path, *, seeds: Sequence[int] | None = None
+) -> Path:
+    """Write the singles and pairs of ``table`` in the pairs layout (module docstring),
+    one row per (target, source, seed): ``target,source,seed,score``, source empty for
+    the target trained alone; the file :func:`read_seeded_csv` reads back into the same
+    scores per seed. Returns ``path``.
+
+    Scores come from ``table.seed_scores`` (shape ``(n_seeds, n_groups, n_tasks)``), whose
+    slices are the ``seeds`` (integers; default ``0 .. n_seeds - 1``); a table without
+    ``seed_scores`` is written as one seed, ``seeds[0]`` (default 0). Rows are in task
+    order: each target's single rows, then its pairs, sources in task order, seeds
+    ascending; unmeasured cells (NaN) are left out, and so are networks of three or more
+    tasks (the layout has no place for them). Values keep ``repr`` precision.
+    """
+    cube = table.seed_scores if table.seed_scores is not None else table.scores[None]
+    labels = list(seeds) if seeds is not None else list(range(cube.shape[0]))
+    if len(labels) != cube.shape[0]:
+        raise ValueError(f"{len(labels)} seeds for {cube.shape[0]} slices of seed scores")
+    if any(not float(s).is_integer() for s in labels):
+        raise ValueError(f"the pairs layout takes integer seeds, got {labels}")
+    by_group = {g: k for k, g in enumerate(table.groups) if len(g) <= 2}
+    order = sorted(range(len(labels)), key=lambda k: labels[k])
+    path = Path(path)
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        out = csv.writer(fh)
+        out.writerow(["target", "source", "seed", "score"])
+        for i, target in enumerate(table.tasks):
+            for source in (None, *table.tasks):
+                if source == target:
+                    continue
+                key = (target,) if source is None else tuple(sorted((target, source)))
+                g = by_group.get(key)
+                if g is None:
+                    continue
+                for k in order:
+                    value = float(cube[k, g, i])
+                    if value == value:  # not NaN
+                        out.writerow([target, source or "", int(labels[k]), repr(value)])
     return path

@@ -1,6 +1,7 @@
-"""Reading a score table in any supported format: one entry point, :func:`read_table`,
-dispatching on :class:`TableFormat` to the importers (Standley et al. 2020, MTG-Net of
-Song et al. 2022, long CSV, complete square score matrix)."""
+"""Reading a score table in any supported format: :func:`read_table`, dispatching on
+:class:`TableFormat` to the importers (Standley et al. 2020, MTG-Net of Song et al. 2022,
+long CSV, square score matrix), and :func:`read_scores`, the measured scores ``analyze``
+takes (a long CSV with its seeds or a square score matrix, told apart by the header)."""
 
 from __future__ import annotations
 
@@ -9,13 +10,14 @@ from enum import StrEnum
 from pathlib import Path
 
 from taskaffinity.errors import InputError
-from taskaffinity.tables._csv import read_long_csv
+from taskaffinity.tables._csv import read_long_csv, read_seeded_csv
+from taskaffinity.tables._detect import detect_format
 from taskaffinity.tables._mtgnet import read_mtgnet
 from taskaffinity.tables._square import read_score_matrix
 from taskaffinity.tables._standley import read_standley
 from taskaffinity.types import ScoreTable
 
-__all__ = ["TableFormat", "read_table"]
+__all__ = ["TableFormat", "read_scores", "read_table"]
 
 
 class TableFormat(StrEnum):
@@ -43,7 +45,9 @@ def read_table(
     * ``csv``: :func:`read_long_csv` (the groups layout ``group,task,score[,cost][,seed]``
       or the pairs layout ``target,source,seed,score``, told apart by the header);
     * ``matrix``: :func:`~taskaffinity.tables.read_score_matrix` (the square score matrix
-      ``analyze`` reads, every cell measured: singles on the diagonal, pairs off it).
+      ``analyze`` reads: singles on the diagonal, pairs off it, an empty cell not
+      measured; a pair measured one way only is an error, since a search chooses a pair
+      network on both its tasks' scores).
 
     ``higher_is_better`` is the direction of ``csv`` and ``matrix`` scores (the other
     formats fix theirs).
@@ -70,5 +74,37 @@ def read_table(
     if fmt is TableFormat.matrix:
         if name_list is not None:
             raise InputError("format 'matrix' names its tasks in its first row", field="names")
-        return read_score_matrix(path, higher_is_better=higher_is_better)
+        return read_score_matrix(path, higher_is_better=higher_is_better, both_ways=True)
     return read_long_csv(path, higher_is_better=higher_is_better, tasks=name_list)
+
+
+def read_scores(
+    path: str | Path, *, higher_is_better: bool = True
+) -> tuple[ScoreTable, tuple[int | float, ...]]:
+    """The measured scores at ``path`` for :func:`taskaffinity.analysis.analyze`, and the
+    seed of each slice of the table's ``seed_scores`` (pass them on as ``seeds=``).
+
+    A long CSV (:func:`~taskaffinity.tables.read_seeded_csv`: the groups layout or the
+    pairs layout ``target,source,seed,score`` with its seeds, e.g. a report's
+    ``seeds.csv``) when its header says so, else a square score matrix
+    (:func:`~taskaffinity.tables.read_score_matrix`, e.g. a report's ``scores.csv``: one
+    score per cell, no seeds). Raises :class:`~taskaffinity.errors.InputError` (file,
+    line, field) as those readers do; a square matrix whose every diagonal cell is empty
+    (an affinity or gain-rate matrix) is refused with a message saying so.
+    """
+    seen = detect_format(path)
+    if seen == "csv":
+        return read_seeded_csv(path, higher_is_better=higher_is_better)
+    try:
+        return read_score_matrix(path, higher_is_better=higher_is_better), ()
+    except InputError as err:
+        if seen != "affinity":
+            raise
+        raise InputError(
+            f"{err.message}; every diagonal cell is empty, so this looks like an affinity "
+            "or gain-rate matrix (a grouping input: taskaffinity select --format affinity), "
+            "not scores",
+            file=err.file,
+            line=err.line,
+            field=err.field,
+        ) from None

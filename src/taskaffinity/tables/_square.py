@@ -1,27 +1,32 @@
 """Square task-by-task matrices from files: an affinity matrix (any estimate of pairwise
-transfer) and a complete score matrix of singles and pairs.
+transfer) and a score matrix of singles and pairs. One reader, :func:`read_square_csv`,
+parses both (and ``taskaffinity analyze`` and ``select``/``partition --format matrix``
+read score matrices through it), so they share one rule for missing cells and one set
+of error messages.
 
-CSV layout, the one ``taskaffinity analyze`` reads (row = target task, column = source
-task)::
+CSV layout (row = target task, column = source task)::
 
     target\\source,punct,poet,dynasty
-    punct,,0.12,-0.03
-    poet,0.05,,0.20
-    dynasty,-0.01,0.07,
+    punct,0.81,0.83,0.80
+    poet,0.52,0.50,
+    dynasty,0.90,0.91,0.89
 
 The first cell may hold any text (or none); the first row names the source tasks, the
 first column the target tasks. Rows may come in any order but must name exactly the
-column tasks, each once. Every off-diagonal cell must be a finite number. The diagonal is
-ignored in an affinity matrix (empty, ``nan`` or a number) and is the single-task score in
-a score matrix (required there).
+column tasks, each once. A cell that is empty, ``nan``, ``NA``, ``n/a``, ``-``,
+``none`` or ``null`` (any case) is missing: not measured. In a **score matrix** the
+diagonal is the single-task score every gain is relative to and is required; an
+off-diagonal cell may be missing (that pair was not measured). In an **affinity matrix**
+the diagonal is ignored (missing or a number) and every off-diagonal cell is required (an
+estimate covers every pair). Every cell given must be a finite number.
 
 An affinity matrix may also be the JSON that ``taskaffinity estimate --json`` writes (the
 :meth:`~taskaffinity.types.AffinityMatrix.to_dict` form: ``tasks``, ``values`` with
 ``null`` on the diagonal, ``method``); it is read when the file name ends in ``.json``.
 
 Every error is one :class:`~taskaffinity.errors.InputError` naming the file, the line
-(CSV; JSON syntax errors) and the field (the source task of a cell, ``task`` for a row
-name, ``values[i][j]`` in JSON).
+(CSV; JSON syntax errors) and the field (the source task of a cell, the row's task for a
+ragged or repeated row, ``task`` for an unknown row name, ``values[i][j]`` in JSON).
 """
 
 from __future__ import annotations
@@ -38,7 +43,7 @@ from taskaffinity._text import MISSING_CELLS, read_text, stripped_csv_rows
 from taskaffinity.errors import InputError
 from taskaffinity.types import AffinityMatrix, ScoreTable
 
-__all__ = ["read_affinity", "read_score_matrix", "write_affinity_csv"]
+__all__ = ["read_affinity", "read_score_matrix", "read_square_csv", "write_affinity_csv"]
 
 
 def _number(cell: str, *, path: Path, line: int, field: str, what: str) -> float:
@@ -53,9 +58,22 @@ def _number(cell: str, *, path: Path, line: int, field: str, what: str) -> float
     return value
 
 
-def _read_square_csv(path: Path, *, diagonal: bool) -> tuple[tuple[str, ...], np.ndarray]:
-    """Task names and the ``(n, n)`` matrix (row = target, column = source) of the square
-    CSV at ``path``; the diagonal is NaN unless ``diagonal`` (then required)."""
+def read_square_csv(
+    path: str | Path, *, diagonal: bool
+) -> tuple[tuple[str, ...], np.ndarray, dict[str, int]]:
+    """The one reader of a square task-by-task CSV (module docstring): ``(tasks, matrix,
+    lines)`` with ``matrix`` of shape ``(n, n)``, ``matrix[i, j]`` = target ``tasks[i]``
+    with source ``tasks[j]`` (row = target, column = source), NaN where a cell is missing
+    (empty, ``nan``, ``NA``, ``-``: not measured), and ``lines`` the line of each task's
+    row.
+
+    ``diagonal``: a score matrix, whose diagonal (the single-task score every gain is
+    relative to) is required, off-diagonal cells optional; otherwise an affinity matrix,
+    whose diagonal is ignored (NaN) and whose off-diagonal cells are all required (an
+    estimate covers every pair). Raises :class:`~taskaffinity.errors.InputError` naming
+    the file, line and field (module docstring).
+    """
+    path = Path(path)
     rows = stripped_csv_rows(path)
     head_line, header = rows[0]
     tasks = tuple(header[1:])
@@ -87,7 +105,7 @@ def _read_square_csv(path: Path, *, diagonal: bool) -> tuple[tuple[str, ...], np
                 f"task {name!r} has a second row (first on line {seen[name]})",
                 file=path,
                 line=line,
-                field="task",
+                field=name,
             )
         seen[name] = line
         if len(row) != n + 1:
@@ -99,24 +117,25 @@ def _read_square_csv(path: Path, *, diagonal: bool) -> tuple[tuple[str, ...], np
             )
         i = tasks.index(name)
         for j, cell in enumerate(row[1:]):
-            what = f"target {name!r}, source {tasks[j]!r}"
-            if i == j:
-                if not diagonal and cell.lower() in MISSING_CELLS:
-                    continue
-                if cell.lower() in MISSING_CELLS:
+            if cell.lower() in MISSING_CELLS:
+                if diagonal and i == j:
                     raise InputError(
-                        f"missing single-task score of {name!r} (the diagonal)",
+                        f"missing single-task score of {name!r} (the diagonal): every gain "
+                        "is relative to it",
                         file=path,
                         line=line,
                         field=tasks[j],
                     )
-            elif cell.lower() in MISSING_CELLS:
-                raise InputError(
-                    f"missing cell ({what}): every off-diagonal cell needs a number",
-                    file=path,
-                    line=line,
-                    field=tasks[j],
-                )
+                if not diagonal and i != j:
+                    raise InputError(
+                        f"missing cell (target {name!r}, source {tasks[j]!r}): every "
+                        "off-diagonal cell of an affinity matrix needs a number",
+                        file=path,
+                        line=line,
+                        field=tasks[j],
+                    )
+                continue
+            what = f"target {name!r}, source {tasks[j]!r}"
             value = _number(cell, path=path, line=line, field=tasks[j], what=what)
             if i != j or diagonal:
                 matrix[i, j] = value
@@ -129,7 +148,7 @@ def _read_square_csv(path: Path, *, diagonal: bool) -> tuple[tuple[str, ...], np
             line=head_line,
             field=missing[0],
         )
-    return tasks, matrix
+    return tasks, matrix, seen
 
 
 def _read_affinity_json(path: Path) -> AffinityMatrix:
@@ -193,20 +212,36 @@ def read_affinity(path: str | Path) -> AffinityMatrix:
     path = Path(path)
     if path.suffix.lower() == ".json":
         return _read_affinity_json(path)
-    tasks, matrix = _read_square_csv(path, diagonal=False)
+    tasks, matrix, _ = read_square_csv(path, diagonal=False)
     return AffinityMatrix(tasks, matrix, "imported")
 
 
-def read_score_matrix(path: str | Path, *, higher_is_better: bool = True) -> ScoreTable:
-    """The complete square score matrix at ``path`` (module docstring): diagonal =
-    single-task scores, ``[i, j]`` = target ``tasks[i]``'s score when trained with source
-    ``tasks[j]``. Returns its singles + pairs :class:`~taskaffinity.types.ScoreTable`
+def read_score_matrix(
+    path: str | Path, *, higher_is_better: bool = True, both_ways: bool = False
+) -> ScoreTable:
+    """The square score matrix at ``path`` (module docstring): diagonal = single-task
+    scores (required), ``[i, j]`` = target ``tasks[i]``'s score when trained with source
+    ``tasks[j]``, an empty cell = not measured. Returns its singles + pairs
+    :class:`~taskaffinity.types.ScoreTable`
     (:meth:`~taskaffinity.types.ScoreTable.from_matrix`: one single network per task, one
-    pair network per pair, cost 1 each; tasks in column order). Unlike ``analyze``, which
-    accepts unmeasured cells, every cell is required. Raises
-    :class:`~taskaffinity.errors.InputError` as :func:`read_affinity` does, and for a
-    missing diagonal cell."""
-    tasks, matrix = _read_square_csv(Path(path), diagonal=True)
+    pair network per pair measured at least one way, cost 1 each; tasks in column order).
+
+    ``both_ways``: a pair measured one way only (``[i, j]`` given, ``[j, i]`` empty) is an
+    error naming the empty cell, as a search needs (a pair network is chosen on both its
+    tasks' scores); without it (``analyze``) such a pair gives one gain. Raises
+    :class:`~taskaffinity.errors.InputError` as :func:`read_square_csv` does.
+    """
+    tasks, matrix, lines = read_square_csv(path, diagonal=True)
+    if both_ways:
+        for i, j in zip(*np.nonzero(np.isnan(matrix) & ~np.isnan(matrix.T)), strict=True):
+            raise InputError(
+                f"target {tasks[i]!r}, source {tasks[j]!r} is empty but target {tasks[j]!r}, "
+                f"source {tasks[i]!r} is measured: a pair network is chosen on both its "
+                "tasks' scores (fill the cell, or empty both)",
+                file=path,
+                line=lines[tasks[i]],
+                field=tasks[j],
+            )
     return ScoreTable.from_matrix(tasks, matrix, higher_is_better=higher_is_better)
 
 

@@ -12,7 +12,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from taskaffinity.analysis import analyze, read_score_csv, score_table_from_matrix
+from taskaffinity.analysis import analyze, score_table_from_matrix
 from taskaffinity.report import (
     ReportFigure,
     ReportSection,
@@ -24,6 +24,7 @@ from taskaffinity.report import (
     write_table_report,
 )
 from taskaffinity.report.matplotlib import _style, figure_png, label_fonts, pyplot
+from taskaffinity.tables import read_score_matrix
 from taskaffinity.types import Cost, RunResult, ScoreTable
 
 NAN = math.nan
@@ -77,7 +78,7 @@ def test_html_is_self_contained(table_report):
 
 def test_csv_and_json_round_trip(table_report):
     a, path = table_report
-    again = analyze(read_score_csv(path.parent / "scores.csv"))
+    again = analyze(read_score_matrix(path.parent / "scores.csv"))
     np.testing.assert_allclose(again.gain.values, a.gain.values, equal_nan=True)
     assert json.loads((path.parent / "analysis.json").read_text()) == json.loads(
         json.dumps(a.to_json())

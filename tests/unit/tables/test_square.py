@@ -10,7 +10,13 @@ import numpy as np
 import pytest
 
 from taskaffinity.errors import InputError
-from taskaffinity.tables import read_affinity, read_score_matrix, read_table, write_affinity_csv
+from taskaffinity.tables import (
+    read_affinity,
+    read_score_matrix,
+    read_square_csv,
+    read_table,
+    write_affinity_csv,
+)
 from taskaffinity.types import AffinityMatrix, ScoreTable
 
 AFFINITY = "target\\source,a,b,c\na,,0.4,-0.3\nb,0.5,,-0.2\nc,0.1,-0.1,\n"
@@ -76,10 +82,9 @@ MALFORMED = [
     ("x,a,b\na,9,1,2\nb,3,9\n", 2, "a", "has 3 cells"),
     ("x,a,b\na,9,1\nc,3,9\n", 3, "task", "not among the column tasks"),
     ("x,a,b\na,9,1\nb,zz,9\n", 3, "a", "'zz' is not a number (target 'b', source 'a')"),
-    ("x,a,b\na,9,\nb,1,9\n", 2, "b", "missing cell (target 'a', source 'b')"),
     ("x,a,b\na,9,1\nb,inf,9\n", 3, "a", "not finite"),
     ("x,a,a\na,9,1\n", 1, "a", "names two columns"),
-    ("x,a,b\na,9,1\nb,2,9\na,9,3\n", 4, "task", "second row (first on line 2)"),
+    ("x,a,b\na,9,1\nb,2,9\na,9,3\n", 4, "a", "second row (first on line 2)"),
     ("x,a,\na,9,1\n", 1, "column 3", "empty task name"),
 ]
 
@@ -136,3 +141,28 @@ def test_missing_and_empty_files(tmp_path: Path) -> None:
         read_affinity(tmp_path / "none.csv")
     with pytest.raises(InputError, match="empty"):
         read_affinity(_write(tmp_path, "\n\n"))
+
+
+def test_one_rule_for_missing_cells(tmp_path: Path) -> None:
+    """Every missing spelling is 'not measured': allowed off the diagonal of a score matrix,
+    required on it; in an affinity matrix the reverse."""
+    for spelling in ("", "nan", "NA", "n/a", "-", "None", "null"):
+        path = _write(tmp_path, f",a,b\na,0.8,{spelling}\nb,0.5,0.55\n")
+        table = read_score_matrix(path)
+        assert table.groups == (("a",), ("a", "b"), ("b",))
+        assert np.isnan(table.score(("a", "b"), "a")) and table.score(("a", "b"), "b") == 0.5
+        with pytest.raises(InputError) as err:
+            read_affinity(path)
+        assert (err.value.line, err.value.field) == (2, "b")
+        assert "missing cell (target 'a', source 'b')" in err.value.message
+    tasks, matrix, lines = read_square_csv(path, diagonal=True)
+    assert tasks == ("a", "b") and lines == {"a": 2, "b": 3} and np.isnan(matrix[0, 1])
+
+
+def test_a_pair_measured_one_way_is_refused_for_searches_only(tmp_path: Path) -> None:
+    path = _write(tmp_path, ",a,b,c\na,0.8,0.82,\nb,,0.5,\nc,,,0.9\n")
+    assert read_score_matrix(path).groups == (("a",), ("a", "b"), ("b",), ("c",))
+    with pytest.raises(InputError) as err:
+        read_table(path, "matrix")
+    assert (err.value.file, err.value.line, err.value.field) == (str(path), 3, "a")
+    assert "target 'b', source 'a' is empty" in err.value.message
