@@ -1,6 +1,7 @@
 """Estimator base class, budget and registry.
 
-An estimator predicts pairwise transfer without training every pair. Contract (DESIGN.md):
+An estimator predicts pairwise transfer without training every pair. Contract
+(docs/design.md, "Contracts"):
 
 * constructor: keyword hyperparameters only, stored unchanged as attributes, no work
   (scikit-learn style; :meth:`Estimator.get_params` returns them);

@@ -2,7 +2,7 @@
 
 As ``optuna.testing`` and scikit-learn's estimator checks do, taskaffinity ships the
 checks its own plug-ins pass, so a new backend, estimator or grouping search is held to
-the same rules (DESIGN.md, "Contracts")::
+the same rules (docs/design.md, "Contracts")::
 
     from taskaffinity.testing import check_backend, check_estimator, check_search
     check_backend(MyBackend(), my_suite)      # spec/run contract, determinism, pickling

@@ -1,4 +1,4 @@
-"""Contract every backend meets (DESIGN.md, "Contracts"), runnable by anyone.
+"""Contract every backend meets (docs/design.md, "Contracts"), runnable by anyone.
 
 ``check_backend(backend, suite)`` checks, on the first two tasks of ``suite`` (or the
 ``tasks`` given):

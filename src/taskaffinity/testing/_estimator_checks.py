@@ -1,4 +1,4 @@
-"""Contract every cheap estimator meets (DESIGN.md, "Contracts"), runnable by anyone.
+"""Contract every cheap estimator meets (docs/design.md, "Contracts"), runnable by anyone.
 
 ``check_estimator(name)`` runs every check on the registered estimator ``name`` over a
 small synthetic suite and a tiny ``scratch`` backend (or the ``suite`` and ``backend``

@@ -1,4 +1,4 @@
-"""Contract every grouping search meets (DESIGN.md, "Contracts"), runnable by anyone.
+"""Contract every grouping search meets (docs/design.md, "Contracts"), runnable by anyone.
 
 On seeded random score tables (:func:`random_table`): the search returns a valid
 :class:`~taskaffinity.types.Grouping` (networks of the table, every task covered, a
