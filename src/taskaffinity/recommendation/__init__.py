@@ -1,0 +1,56 @@
+"""The answer of a study: which tasks to train together, with its evidence, and the
+warnings where a result cannot mean what it seems.
+
+:func:`recommend_study` chooses networks (or a partition) for each budget on the **dev**
+scores of a stored study's runs, judges the choice on **test** per seed (every value with
+its 95% interval over seeds), lists the groupings the data cannot tell from it, compares
+it with training every task alone and all together, and sets the groupings chosen from
+stored estimates beside it (:class:`Recommendation`; its ``to_json()`` is what
+``taskaffinity select STUDY_DIR --json`` writes). :func:`study_warnings` (and
+:func:`result_warnings` on an analysis) find results that cannot mean what they seem.
+"""
+
+from taskaffinity.recommendation._candidates import MAX_CANDIDATES, enumerate_candidates
+from taskaffinity.recommendation._interval import Interval, over_seeds
+from taskaffinity.recommendation._recommend import (
+    SHOWN_ALTERNATIVES,
+    BudgetRecommendation,
+    Choice,
+    EstimateChoice,
+    Recommendation,
+    TaskEvidence,
+    default_budgets,
+    recommend,
+    recommend_study,
+    stored_estimates,
+)
+from taskaffinity.recommendation._scores import SplitScores, split_scores
+from taskaffinity.recommendation._warnings import (
+    ResultWarning,
+    result_warnings,
+    study_warnings,
+    test_sizes,
+)
+
+__all__ = [
+    "MAX_CANDIDATES",
+    "SHOWN_ALTERNATIVES",
+    "BudgetRecommendation",
+    "Choice",
+    "EstimateChoice",
+    "Interval",
+    "Recommendation",
+    "ResultWarning",
+    "SplitScores",
+    "TaskEvidence",
+    "default_budgets",
+    "enumerate_candidates",
+    "over_seeds",
+    "recommend",
+    "recommend_study",
+    "result_warnings",
+    "split_scores",
+    "stored_estimates",
+    "study_warnings",
+    "test_sizes",
+]
