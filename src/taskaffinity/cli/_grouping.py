@@ -1,10 +1,12 @@
 """CLI: ``select`` (networks under a budget, from a score table or an affinity matrix) and
-``partition`` over an imported score table (``surrogate``, the sampling study, is in
+``partition`` over an imported score table or a study folder (its recommendation,
+:func:`taskaffinity.recommendation.recommend_study`; ``surrogate``, the sampling study, is in
 ``_surrogate.py``). Thin wrappers over :mod:`taskaffinity.grouping` and
 :mod:`taskaffinity.tables`."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -122,9 +124,71 @@ def _current_name(method: str) -> str:
     return new
 
 
+def _study_choice(
+    folder: Path,
+    budgets: list[float | None],
+    json_out: Path | None,
+    given: dict[str, object],
+    **options: Any,
+) -> None:
+    """``select``/``partition`` on a study folder: the recommendation chosen on the
+    folder's dev scores and judged on test (:func:`taskaffinity.recommendation.recommend_study`);
+    a table on the console, the records as JSON with ``--json``."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from taskaffinity.analysis import analyze
+    from taskaffinity.recommendation import recommend_study
+    from taskaffinity.study import open_study
+
+    for name, value in given.items():
+        if value:
+            raise InputError(f"--{name} does not apply to a study folder", field=name)
+    study = open_study(folder)
+    analysis = analyze(study.score_table(), seeds=study.seeds)
+    rec = recommend_study(study, budgets, analysis=analysis, **options)
+    records = rec.to_json()
+    console = Console()
+    if rec.note:
+        console.print(f"warning: {rec.note}", style="yellow", highlight=False)
+    table = Table(
+        title=f"Chosen on {rec.chosen_on}, judged on test; 95% intervals over "
+        f"{len(rec.seeds)} seed(s)"
+    )
+    for col in ("budget", "networks", f"objective on {rec.chosen_on}", "on test",
+                "gain over alone (test)", "settled cells", "alternatives"):  # fmt: skip
+        table.add_column(col, overflow="fold")
+    for b in rec.budgets:
+        label = "-" if b.budget is None else f"{b.budget:g}"
+        if b.choice is None:
+            table.add_row(label, f"[red]{b.error}[/red]", "", "", "", "", "")
+            continue
+        c = b.choice
+        pairs = [t for t in c.tasks if not t.alone]
+        settled = sum(t.settled not in (None, 0) for t in pairs)
+        alts = str(b.n_alternatives) if b.alternatives_searched else "not searched"
+        table.add_row(
+            label, c.label(), c.dev.text(".3f"), c.test.text(".3f"),
+            "–" if c.gain is None else c.gain.text(), f"{settled} / {len(pairs)}", alts,
+        )  # fmt: skip
+    console.print(table)
+    for b in rec.budgets:
+        if b.statement:
+            label = "" if b.budget is None else f"budget {b.budget:g}: "
+            console.print(label + b.statement, highlight=False)
+    if json_out is not None:
+        json_out.write_text(json.dumps(records, indent=2) + "\n")
+
+
 @app.command()
 def select(
-    val: Annotated[Path, typer.Argument(help="Table used to choose (validation).")],
+    val: Annotated[
+        Path,
+        typer.Argument(
+            help="Table used to choose (validation), or a study folder (chosen on its dev "
+            "scores, judged on test)."
+        ),
+    ],
     budget: Annotated[list[float], typer.Option(help="Budget (total network cost); repeat.")],
     fmt: SelectFmt = SelectFormat.standley,
     test: Test = None,
@@ -138,6 +202,10 @@ def select(
 ) -> None:
     """Exact network selection under each budget (Standley et al. 2020).
 
+    With a study folder: networks of cost 1 each (BUDGET = number of networks) chosen on
+    the dev scores of its runs, judged on test with 95% intervals over seeds, with the
+    groupings the data cannot tell apart and the settled cells behind the choice.
+
     With --format affinity: at most BUDGET networks (each costs 1) covering every task of
     an affinity matrix, chosen exactly by TAG's rule (Fifty et al. 2021): a task's value
     in a network is the mean affinity onto it from its network-mates, alone it scores
@@ -146,6 +214,12 @@ def select(
     """
     try:
         check_budgets(budget)
+        if val.is_dir():
+            given = {"test": test, "hoa": hoa, "members": members, "names": names,
+                     "lower-is-better": lower_is_better, "singleton-score": singleton_score,
+                     "max-group-size": max_group_size}  # fmt: skip
+            _study_choice(val, sorted(budget), json_out, given)
+            return
         if fmt is SelectFormat.affinity:
             _not_with_affinity({"test": test, "hoa": hoa, "members": members, "names": names,
                                 "lower-is-better": lower_is_better})  # fmt: skip
@@ -174,7 +248,13 @@ def select(
 
 @app.command("partition")
 def partition_cmd(
-    val: Annotated[Path, typer.Argument(help="Table used to choose (validation).")],
+    val: Annotated[
+        Path,
+        typer.Argument(
+            help="Table used to choose (validation), or a study folder (chosen on its dev "
+            "scores, judged on test)."
+        ),
+    ],
     fmt: Fmt = TableFormat.standley,
     test: Test = None,
     members: Members = None,
@@ -189,11 +269,19 @@ def partition_cmd(
     names: Names = None,
     lower_is_better: Lower = False,
 ) -> None:
-    """Best partition of the tasks into disjoint measured networks."""
+    """Best partition of the tasks into disjoint measured networks (of a study folder:
+    chosen on its dev scores, judged on test with 95% intervals over seeds)."""
     from taskaffinity import tables
 
     try:
         check_budgets(budget)
+        if val.is_dir():
+            given = {"test": test, "hoa": hoa, "members": members, "names": names,
+                     "lower-is-better": lower_is_better}  # fmt: skip
+            _study_choice(val, sorted(budget) if budget else [None], json_out, given,
+                          kind="partition", n_groups=groups, max_groups=max_groups,
+                          method=_current_name(method))  # fmt: skip
+            return
         table = load_table(val, fmt, members, names, lower_is_better)
         test_table = load_test_table(test, table, fmt, members, names, lower_is_better)
         choose = tables.hoa(table) if hoa else table
