@@ -75,7 +75,7 @@ def main() -> None:
     from taskaffinity.study import study_status
 
     status = study_status(out)
-    rate = status["complete"] / (first / 60)
+    rate = status.complete / (first / 60)
     rows = "\n".join(f"| {k} | {n} | {s:.1f} | {st} |" for k, n, s, st in run_costs(out))
     shown = " ".join(["taskaffinity", *cmd[3:]]).replace(str(out), "DIR")
     text = f"""# Demo benchmark
@@ -85,7 +85,7 @@ def main() -> None:
 
 | measure | value |
 |---|---|
-| runs | {status["complete"]}/{status["total"]} complete, {status["failed"]} failed |
+| runs | {status.complete}/{status.total} complete, {status.failed} failed |
 | first call (trains everything, writes the report) | {first:.0f} s ({first / 60:.1f} min) |
 | runs per minute | {rate:.2f} |
 | second call (store reused) | {second:.1f} s |

@@ -30,7 +30,7 @@ def test_ray_executor_two_cpus(tmp_path, monkeypatch):
     run_study(load_config(local), tmp_path / "local", progress=False)
     a, b = open_study(tmp_path / "ray").score_table(), open_study(tmp_path / "local").score_table()
     assert a.groups == b.groups and np.array_equal(a.scores, b.scores, equal_nan=True)
-    assert study_status(tmp_path / "ray")["complete"] == 3
+    assert study_status(tmp_path / "ray").complete == 3
 
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"

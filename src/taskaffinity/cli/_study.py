@@ -16,6 +16,19 @@ _WORKERS = typer.Option(
     "--workers", "-w", min=1, help="runs trained at the same time (overrides config)"
 )
 _QUIET = typer.Option("--quiet", "-q", help="no progress bar; log lines only")
+_DRY_RUN = typer.Option(
+    "--dry-run", help="list the runs to train and those stored, estimate the time; train nothing"
+)
+_PROBE = typer.Option(
+    "--probe",
+    help="with --dry-run and no stored run to learn from: time one single-task run in a "
+    "temporary folder",
+)
+_REPLACE = typer.Option(
+    "--replace-config",
+    help="make this config the folder's although it trains other tasks or settings "
+    "(every stored run is kept)",
+)
 _LEASE = typer.Option(
     "--lease",
     help="seconds a claim on a run lives without renewal; a run whose driver died is "
@@ -53,6 +66,9 @@ def run_cmd(
     workers: Annotated[int | None, _WORKERS] = None,
     quiet: Annotated[bool, _QUIET] = False,
     lease: Annotated[float, _LEASE] = 60.0,
+    dry_run: Annotated[bool, _DRY_RUN] = False,
+    probe: Annotated[bool, _PROBE] = False,
+    replace_config: Annotated[bool, _REPLACE] = False,
 ) -> None:
     """Train every run of a study config not yet stored (resumes after any crash; failed
     runs are retried). OUT defaults to studies/NAME. Several `run`s may share one OUT (job
@@ -66,7 +82,17 @@ def run_cmd(
     try:
         cfg = load_config(config)
         out = out or Path("studies") / cfg.name
-        summary = run_study(cfg, out, workers=workers, progress=not quiet, lease=lease)
+        if dry_run:
+            _print_dry_run(cfg, out, workers=workers, probe=probe)
+            return
+        summary = run_study(
+            cfg,
+            out,
+            workers=workers,
+            progress=not quiet,
+            lease=lease,
+            replace_config=replace_config,
+        )
     except TaskAffinityError as err:
         fail(err)
     others = f", {summary.elsewhere} by other drivers" if summary.elsewhere else ""
@@ -75,7 +101,52 @@ def run_cmd(
         f"({summary.trained} trained now, {summary.skipped} already stored{others}, "
         f"{summary.seconds:.1f} s)"
     )
+    _refresh_report(out, changed=bool(summary.trained or summary.elsewhere or replace_config))
     _report_failures(summary)
+
+
+def _refresh_report(out: Path, *, changed: bool) -> None:
+    """Write the study's report and tables when this call changed the store (or the folder
+    has no report yet), so a folder never holds a report older than its runs."""
+    from taskaffinity.report import write_study_report
+    from taskaffinity.study import open_study
+
+    if not changed and (out / "report.html").is_file():
+        return
+    try:
+        study = open_study(out)
+        if not study.complete:
+            return
+        path = write_study_report(study, out)
+    except TaskAffinityError as err:
+        typer.echo(f"report not written: {err}", err=True)
+        return
+    typer.echo(f"report: {path}")
+
+
+def _print_dry_run(cfg, out: Path, *, workers: int | None, probe: bool) -> None:
+    """Print what ``run`` would train in ``out`` and how long it may take."""
+    from taskaffinity.study import dry_run
+
+    plan = dry_run(cfg, out, workers=workers, probe=probe)
+    if plan.differences:
+        typer.echo(
+            f"{out} holds another study ({'; '.join(plan.differences)}): `run` would refuse "
+            "this config unless given --replace-config or another --out",
+            err=True,
+        )
+    retried = f" ({plan.failed} stored failed, to retry)" if plan.failed else ""
+    typer.echo(
+        f"{len(plan.to_train) + len(plan.stored)} planned runs: {len(plan.stored)} already "
+        f"stored in {out}, {len(plan.to_train)} to train{retried}"
+    )
+    for spec in plan.to_train:
+        typer.echo(f"  train {'+'.join(spec.tasks)} (seed {spec.seed}) [{spec.key}]")
+    if plan.seconds is None:
+        typer.echo(f"estimated time: {plan.basis}")
+    else:
+        minutes = plan.seconds / 60
+        typer.echo(f"estimated time: {minutes:.1f} min with {plan.workers} worker(s), {plan.basis}")
 
 
 @app.command("status")
@@ -88,61 +159,45 @@ def status_cmd(
     (host:pid) is training each claimed run. Reads the store without writing (a read-only
     folder will do). ``--json`` also gives each run's ``metrics``, ``{task: {metric:
     value}}`` (empty for a run not stored complete)."""
-    from taskaffinity.study import ResultStore, holder_is_dead, store_errors, study_status
+    from taskaffinity.study import study_status
 
     try:
         status = study_status(out)
     except TaskAffinityError as err:
         fail(err)
     if as_json:
-        path = Path(out) / "study.sqlite"
-        try:
-            with store_errors(path), ResultStore(path, readonly=True) as store:
-                stored = {r["key"]: r["result"] for r in store.rows()}
-        except TaskAffinityError as err:
-            fail(err)
-        for run in status["runs"]:
-            record = json.loads(stored.get(run["key"]) or "{}")
-            run["metrics"] = record.get("metrics", {}) if run["status"] == "complete" else {}
-        typer.echo(json.dumps(status))
+        typer.echo(json.dumps(status.to_dict()))
         return
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
-    claimed = f", {status['claimed']} being trained" if status["claimed"] else ""
-    headline = (
-        f"{out}: {status['complete']}/{status['total']} complete, "
-        f"{status['failed']} failed{claimed}"
-    )
+    claimed = f", {status.claimed} being trained" if status.claimed else ""
+    headline = f"{out}: {status.complete}/{status.total} complete, {status.failed} failed{claimed}"
     table = Table()
-    for col in ("key", "tasks", "seed", "status", "holder"):
+    columns = ["key", "tasks", "seed", "status", "holder"]
+    if status.failures:
+        columns.append("error")
+    for col in columns:
         table.add_column(col)
     colour = {"complete": "green", "failed": "red", "pending": "yellow", "running": "cyan"}
-    for r in status["runs"]:
-        state, holder = r["status"], ""
-        if r["holder"] is not None:
-            gone = holder_is_dead(r["holder"])
-            live = r["lease_left"] > 0 and not gone
-            state = "running" if live else state
-            note = " (driver gone)" if gone else " (lease expired)"
-            holder = r["holder"] + ("" if live else note)
-        table.add_row(
-            r["key"], "+".join(r["tasks"]), str(r["seed"]), f"[{colour[state]}]{state}", holder
-        )
+    for r in status.runs:
+        holder = ""
+        if r.holder is not None:
+            note = " (driver gone)" if r.holder_gone else " (lease expired)"
+            holder = r.holder + ("" if r.live else note)
+        state = f"[{colour[r.state]}]{r.state}"
+        cells: list[str | Text] = [r.key, "+".join(r.tasks), str(r.seed), state, holder]
+        if status.failures:
+            cells.append(Text(r.last_error if r.status == "failed" else ""))
+        table.add_row(*cells)
     console = Console()
     console.print(headline, soft_wrap=True, markup=False, highlight=False)
     console.print(table)
     if errors:
-        path = Path(out) / "study.sqlite"
-        try:
-            with store_errors(path), ResultStore(path, readonly=True) as store:
-                rows = store.rows()
-        except TaskAffinityError as err:
-            fail(err)
-        for row in rows:
-            if row["status"] == "failed":
-                console.rule(f"{'+'.join(row['tasks'])} (seed {row['seed']}) [{row['key']}]")
-                console.print(row["error"], markup=False, highlight=False)
+        for r in status.failures:
+            console.rule(f"{'+'.join(r.tasks)} (seed {r.seed}) [{r.key}]")
+            console.print(r.error, markup=False, highlight=False)
 
 
 @app.command("demo")

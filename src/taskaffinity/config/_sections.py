@@ -4,6 +4,7 @@ raising :class:`InputError` with a dotted ``field``."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -111,9 +112,14 @@ def _adaptive(spec: dict[str, Any]) -> dict[str, Any]:
 @dataclass
 class ExecutorConfig:
     """Where runs execute: ``local`` (sequential when workers == 1, else a process pool)
-    or ``ray`` (optional extra); ``cpus_per_run``/``gpus_per_run`` are Ray resource requests;
-    ``retries``: how often a run whose worker died (pool worker, Ray task) is tried again
-    before it is stored failed."""
+    or ``ray`` (optional extra); ``cpus_per_run``/``gpus_per_run`` are Ray resource requests
+    (``gpus_per_run`` also sizes each local worker's share of ``gpus``); ``retries``: how
+    often a run whose worker died or that ran past ``run_timeout`` (pool worker, Ray task,
+    this process) is tried again before it is stored failed; ``run_timeout``: seconds an
+    attempt may run, ``auto`` (10x the longest complete run with as many tasks, at least
+    600 s; no limit before one is stored) or ``off``; ``gpus``: the GPU ids local workers
+    share out, one each (``auto``: every visible GPU when the backend trains on ``cuda``
+    or ``auto``; ``[]``: none)."""
 
     kind: str = option(
         "local",
@@ -137,7 +143,7 @@ class ExecutorConfig:
     )
     gpus_per_run: float = option(
         0.0,
-        "Ray: GPUs requested per run",
+        "GPUs per run: Ray's request; local workers: fractions share a GPU, 2 gives two",
         kind=float,
         ge=0,
         message="must be a finite number >= 0, got {value!r}",
@@ -157,6 +163,32 @@ class ExecutorConfig:
         ge=0,
         message="retries must be an integer >= 0, got {value!r}",
     )
+    run_timeout: float | str = option(
+        "auto",
+        "seconds one attempt of a run may take before it is stopped and retried: a number, "
+        "auto (10x the longest complete run with as many tasks, at least 600 s) or off",
+    )
+    gpus: list[int] | str = option(
+        "auto",
+        "local executor: GPU ids given out to the workers, one each (auto: all visible "
+        "when the backend trains on cuda or auto; []: none)",
+    )
 
     def __post_init__(self) -> None:
         check_fields(self, prefix="executor.")
+        t = self.run_timeout
+        number = isinstance(t, int | float) and not isinstance(t, bool)
+        if not (t in ("auto", "off") or (number and math.isfinite(t) and t > 0)):
+            raise InputError(
+                f"must be a number of seconds > 0, auto or off, got {t!r}",
+                field="executor.run_timeout",
+            )
+        g = self.gpus
+        ids = isinstance(g, list) and all(
+            isinstance(i, int) and not isinstance(i, bool) and i >= 0 for i in g
+        )
+        if not (g == "auto" or (ids and len(set(g)) == len(g))):
+            raise InputError(
+                f"must be auto or a list of distinct GPU ids such as [0, 1], got {g!r}",
+                field="executor.gpus",
+            )

@@ -2,74 +2,30 @@
 
 from __future__ import annotations
 
-import time
+import logging
 import warnings
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from taskaffinity.config import StudyConfig, load_config
 from taskaffinity.errors import InputError
 from taskaffinity.study._bootstrap import resampled_scores
-from taskaffinity.study._claims import holder_is_dead
-from taskaffinity.study._store import ResultStore, store_errors
-from taskaffinity.study._study import CONFIG_NAME, STORE_NAME
+from taskaffinity.study._layout import CONFIG_NAME, STORE_NAME
+from taskaffinity.study._sqlite import store_errors
+from taskaffinity.study._status import StudyStatus, study_status
+from taskaffinity.study._store import ResultStore
 from taskaffinity.types import Cost, RunResult, ScoreTable
 
 if TYPE_CHECKING:
     from taskaffinity.tasks import TaskSuite
 
-__all__ = ["StudyData", "open_study", "study_status"]
+log = logging.getLogger(__name__)
 
-
-def study_status(out_dir: str | Path) -> dict[str, Any]:
-    """``{"total", "complete", "failed", "runs": [{"key", "tasks", "seed", "status",
-    "holder", "lease_left"}], "claimed"}`` for the current plan of the study in
-    ``out_dir``. ``status`` is ``pending``, ``complete`` or ``failed``; ``holder`` is the
-    driver (``host:pid``) that has claimed a run not yet stored complete, with
-    ``lease_left`` seconds left on its lease (negative: expired, the run will be taken
-    over), both None for an unclaimed run; ``claimed`` counts the runs under a live lease
-    whose holder is not known to be gone (a process of this host that has ended).
-    Opens the store read-only (nothing is written); raises :class:`StoreError` for a
-    store that is not SQLite or is corrupt."""
-    path = Path(out_dir) / STORE_NAME
-    if not path.is_file():
-        raise InputError("no study here (study.sqlite is missing)", file=path)
-    with store_errors(path), ResultStore(path, readonly=True) as store:
-        rows = store.rows()
-        claims = store.claims()
-    now = time.time()
-    runs = []
-    for r in rows:
-        claim = claims.get(r["key"])
-        left = None if claim is None else round(claim["expires"] - now, 1)
-        runs.append(
-            {
-                "key": r["key"],
-                "tasks": r["tasks"],
-                "seed": r["seed"],
-                "status": r["status"],
-                "holder": None if claim is None else claim["holder"],
-                "lease_left": left,
-            }
-        )
-    return {
-        "total": len(runs),
-        "complete": sum(r["status"] == "complete" for r in runs),
-        "failed": sum(r["status"] == "failed" for r in runs),
-        "runs": runs,
-        "claimed": sum(_live(r) for r in runs),
-    }
-
-
-def _live(run: dict[str, Any]) -> bool:
-    """Whether a :func:`study_status` run is claimed under a live lease by a holder not
-    known to be gone."""
-    left = run["lease_left"]
-    return left is not None and left > 0 and not holder_is_dead(run["holder"])
+__all__ = ["StudyData", "open_study"]
 
 
 @dataclass(eq=False)
@@ -86,8 +42,24 @@ class StudyData:
     results: list[RunResult] = field(default_factory=list)
 
     @cached_property
+    def _loaded_suite(self) -> tuple[TaskSuite, dict[str, float] | None]:
+        """The config's suite and None, or, when its data cannot be read here (a folder
+        moved without its data), the folder's snapshot suite (test splits only) and the
+        baselines stored with it (:mod:`taskaffinity.study._snapshot`)."""
+        from taskaffinity.study._snapshot import read_snapshot
+
+        try:
+            return self.config.load_suite(), None
+        except InputError:
+            snapshot = read_snapshot(self.path)
+            if snapshot is None:
+                raise
+            log.info("task data not found; reading the tasks kept in %s", self.path)
+            return snapshot.suite, snapshot.baselines
+
+    @cached_property
     def suite(self) -> TaskSuite:
-        suite = self.config.load_suite()
+        suite = self._loaded_suite[0]
         if self.config.suite is None or self.config.suite_tasks is not None or not self.results:
             return suite
         trained = {t for r in self.results for t in r.tasks}
@@ -228,14 +200,17 @@ class StudyData:
         """Task -> majority-class baseline on the test split (the task's main metric)."""
         from taskaffinity.metrics import baseline
 
+        stored = self._loaded_suite[1]
+        if stored is not None:
+            return {t.name: stored[t.name] for t in self.suite.tasks}
         return {t.name: float(baseline(t)) for t in self.suite.tasks}
 
     def categories(self) -> dict[str, str]:
         """Task -> category."""
         return dict(self.suite.categories)
 
-    def status(self) -> dict[str, Any]:
-        """See :func:`study_status`."""
+    def status(self) -> StudyStatus:
+        """Where the study stands now: :func:`~taskaffinity.study._status.study_status`."""
         return study_status(self.path)
 
     def __repr__(self) -> str:

@@ -1,5 +1,5 @@
-"""The study driver: choose the configured executor and keep it busy, storing each result as
-it arrives (the driver alone writes the store).
+"""The study driver: keep the study's executor (:class:`~taskaffinity.study._contract.Executor`)
+busy, storing each result as it arrives (the driver alone writes the store).
 
 Before a run is submitted the driver claims it (:class:`~taskaffinity.study._claims.Lease`);
 runs another driver holds are set aside and looked at again every poll, so a driver that
@@ -13,36 +13,17 @@ from __future__ import annotations
 import time
 from collections import deque
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from taskaffinity.config import StudyConfig
-from taskaffinity.study._claims import Lease
-from taskaffinity.study._executors import LostAttempt, PoolExecutor, SequentialExecutor
-from taskaffinity.study._progress import StudyProgress
-from taskaffinity.study._store import CLAIMED, DONE, ResultStore
+from taskaffinity.study._claims import CLAIMED, DONE
+from taskaffinity.study._contract import LostAttempt
 
 if TYPE_CHECKING:
-    from taskaffinity.backends import RunBackend
-    from taskaffinity.tasks import TaskSuite
+    from taskaffinity.study._context import StudyContext
+    from taskaffinity.study._progress import StudyProgress
     from taskaffinity.types import RunSpec
 
-__all__ = ["Driven", "drive", "make_executor"]
-
-
-def make_executor(config: StudyConfig, backend: RunBackend, suite: TaskSuite, workers: int) -> Any:
-    """The configured executor for ``workers`` runs at a time: Ray, a local process pool
-    (``workers`` > 1) or this process."""
-    ex = config.executor
-    if ex.kind == "ray":
-        from taskaffinity.study._ray import RayExecutor
-
-        return RayExecutor(
-            backend, suite, workers, cpus_per_run=ex.cpus_per_run,
-            gpus_per_run=ex.gpus_per_run, address=ex.address, retries=ex.retries,
-        )  # fmt: skip
-    if workers > 1:
-        return PoolExecutor(backend, suite, workers, retries=ex.retries)
-    return SequentialExecutor(backend, suite)
+__all__ = ["Driven", "drive"]
 
 
 @dataclass
@@ -57,21 +38,15 @@ class Driven:
         return Driven(self.trained + other.trained, self.elsewhere + other.elsewhere)
 
 
-def drive(
-    store: ResultStore,
-    bar: StudyProgress,
-    executor: Any,
-    todo: deque[RunSpec],
-    lease: Lease,
-    *,
-    since: float = 0.0,
-) -> Driven:
-    """Keep ``executor.slots`` runs in flight until every run of ``todo`` is stored, by
-    this driver or another; claim each run under ``lease`` before submitting it and store
-    each result as it arrives. ``since``: when this call began (a run another driver
-    stored failed after it is not tried again). The caller owns ``executor`` and closes it
-    (with ``abort=True`` when this call raises: its runs in flight are then killed).
-    Raises :class:`StoreError` when the store file is deleted or replaced meanwhile."""
+def drive(ctx: StudyContext, bar: StudyProgress, todo: deque[RunSpec]) -> Driven:
+    """Keep ``ctx.executor().slots`` runs in flight until every run of ``todo`` is stored,
+    by this driver or another; claim each run under ``ctx.claims`` before submitting it
+    (with its time limit, ``ctx.limits``) and store each result as it arrives. A run
+    another driver stored failed after ``ctx.since`` is not tried again. The context owns
+    the executor and closes it (with ``abort=True`` when this call raises: its runs in
+    flight are then killed). Raises :class:`StoreError` when the store file is deleted or
+    replaced meanwhile."""
+    store, lease, executor = ctx.store, ctx.claims, ctx.executor()
     poll = min(1.0, lease.seconds / 4)
     done = Driven()
     pending, held = deque(todo), deque()
@@ -83,15 +58,15 @@ def drive(
             held.clear()
         while pending and in_flight < executor.slots:
             spec = pending.popleft()
-            state = lease.claim(spec.key, since)
+            state = lease.claim(spec.key, ctx.since)
             if state == DONE:
                 status = store.status_of([spec.key]).get(spec.key, "stored")
                 bar.elsewhere(spec, status)
                 done.elsewhere += 1
             elif state == CLAIMED:
                 store.mark_started(spec.key)
-                executor.submit(spec)
-                bar.start(spec)
+                executor.submit(spec, ctx.limits.of(spec))
+                bar.start(spec, executor.where(spec.key))
                 in_flight += 1
             else:
                 held.append(spec)
@@ -108,10 +83,11 @@ def drive(
             store.check_file()
             if isinstance(outcome, LostAttempt):
                 store.record_lost(spec.key, outcome.error)
-                bar.lost(spec, outcome.error, outcome.attempt)
+                bar.lost(spec, outcome.error, outcome.attempt, executor.where(spec.key))
                 continue
             store.record(outcome)
             lease.release(spec.key)
+            ctx.limits.seen(outcome)
             bar.finish(outcome)
             in_flight -= 1
             done.trained += 1

@@ -1,20 +1,18 @@
 """Executors: where runs are trained. The driver submits RunSpecs and collects RunResults;
-it alone writes the store.
+it alone writes the store. Each implements :class:`~taskaffinity.study._contract.Executor`.
 
 * :class:`SequentialExecutor`: one run at a time in this process.
 * :class:`PoolExecutor`: a supervised pool of spawned worker processes, ``workers`` runs at
-  a time, each worker limited to ``cores // workers`` torch threads.
+  a time, each worker limited to ``cores // workers`` torch threads and, given GPUs, to
+  its own GPU(s) (``CUDA_VISIBLE_DEVICES`` set in the worker before torch starts there).
 * :class:`RayExecutor` (in ``_ray.py``, optional extra): the same RunSpecs as Ray tasks.
-
-Every executor has ``slots`` (runs at a time), ``submit(spec)``, ``wait(timeout)`` (the
-runs finished since: ``(spec, RunResult)`` pairs, and ``(spec, LostAttempt)`` for an
-attempt whose worker died and that is being tried again; an empty list when ``timeout``
-seconds passed first) and ``close(abort)``.
 
 A run that raises is returned as a ``failed`` RunResult carrying the traceback text; it is
 not tried again within the call (the next invocation retries it). A run whose worker
-process died (killed, out of memory) is tried again in a fresh worker up to ``retries``
-times within the same call, then returned failed with the cause.
+process died (killed, out of memory), or whose attempt ran past its time limit (the
+``timeout`` of ``submit``; a stopped or deadlocked worker never answers, so it is caught
+the same way), is tried again in a fresh worker up to ``retries`` times within the same
+call, then returned failed with the cause (``timed out after N s``).
 Each worker process is limited to its share of the torch/BLAS threads (:func:`set_threads`).
 """
 
@@ -29,12 +27,13 @@ import threading
 import time
 import traceback
 from collections import deque
-from dataclasses import dataclass
+from collections.abc import Iterator
 from multiprocessing import get_context
 from multiprocessing.connection import Connection
 from multiprocessing.connection import wait as wait_ready
 from typing import TYPE_CHECKING, Any
 
+from taskaffinity.study._contract import LostAttempt, Outcome, timed_out
 from taskaffinity.types import Cost, RunResult, RunSpec
 
 if TYPE_CHECKING:
@@ -50,16 +49,6 @@ __all__ = [
     "safe_run",
     "set_threads",
 ]
-
-
-@dataclass(frozen=True)
-class LostAttempt:
-    """Attempt ``attempt`` (1-based) of ``spec`` ended because its worker died (``error``
-    says how); the executor is training the run again."""
-
-    spec: RunSpec
-    error: str
-    attempt: int
 
 
 def failed_result(spec: RunSpec, error: str, seconds: float = 0.0) -> RunResult:
@@ -96,23 +85,96 @@ def set_threads(n: int) -> None:
         torch.set_num_threads(n)
 
 
+class _Alarm(BaseException):
+    """Raised in this process by SIGALRM when a run of a :class:`SequentialExecutor` is
+    past its limit (a BaseException: a backend's ``except Exception`` does not keep it)."""
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float | None) -> Iterator[None]:
+    """Raise :class:`_Alarm` in the block after ``seconds`` (None: no limit). Only in the
+    main thread of a POSIX process (SIGALRM); elsewhere there is no limit."""
+    usable = (
+        seconds is not None
+        and hasattr(signal, "setitimer")
+        and threading.current_thread() is threading.main_thread()
+    )
+    if not usable:
+        yield
+        return
+
+    def ring(signum: int, frame: object) -> None:
+        raise _Alarm
+
+    before = signal.signal(signal.SIGALRM, ring)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, before)
+
+
+class _Attempts:
+    """Lost attempts per run (worker died, time limit) and the verdict on each: try again
+    (a :class:`LostAttempt`) while at most ``retries`` are lost, then a failed result."""
+
+    def __init__(self, retries: int) -> None:
+        self.retries = retries
+        self._lost: dict[str, int] = {}
+
+    def lost(self, spec: RunSpec, error: str, seconds: float = 0.0) -> tuple[Outcome, bool]:
+        """The outcome of losing an attempt of ``spec`` with ``error``, and whether the run
+        is tried again."""
+        n = self._lost.get(spec.key, 0) + 1
+        self._lost[spec.key] = n
+        if n <= self.retries:
+            return LostAttempt(spec, error, n), True
+        self._lost.pop(spec.key, None)
+        tries = f"{n} attempt" + ("s" if n > 1 else "")
+        return failed_result(spec, f"{error}; gave up after {tries}", seconds), False
+
+    def done(self, key: str) -> None:
+        """Run ``key`` finished: forget its lost attempts."""
+        self._lost.pop(key, None)
+
+
 class SequentialExecutor:
-    """Trains one run at a time in the calling process."""
+    """Trains one run at a time in the calling process. A run's time limit is kept with
+    SIGALRM (main thread, POSIX): it stops Python code and interruptible waits, not a
+    call hung inside native code (use ``workers`` >= 2 for that: a worker process is
+    ended from outside)."""
 
     slots = 1
 
-    def __init__(self, backend: RunBackend, suite: TaskSuite) -> None:
+    def __init__(self, backend: RunBackend, suite: TaskSuite, *, retries: int = 2) -> None:
         self.backend, self.suite = backend, suite
-        self._queue: list[RunSpec] = []
+        self._queue: deque[tuple[RunSpec, float | None]] = deque()
+        self._attempts = _Attempts(retries)
 
-    def submit(self, spec: RunSpec) -> None:
-        self._queue.append(spec)
+    def submit(self, spec: RunSpec, timeout: float | None = None) -> None:
+        self._queue.append((spec, timeout))
 
-    def wait(self, timeout: float | None = None) -> list[tuple[RunSpec, RunResult]]:
+    def where(self, key: str) -> str | None:
+        return None
+
+    def wait(self, timeout: float | None = None) -> list[tuple[RunSpec, Outcome]]:
         """Train the oldest submitted run here (``timeout`` does not apply: the run is
         trained in this process)."""
-        spec = self._queue.pop(0)
-        return [(spec, safe_run(self.backend, spec, self.suite))]
+        spec, limit = self._queue.popleft()
+        start = time.perf_counter()
+        try:
+            with _time_limit(limit):
+                result = safe_run(self.backend, spec, self.suite)
+        except _Alarm:
+            outcome, again = self._attempts.lost(
+                spec, timed_out(limit or 0.0), time.perf_counter() - start
+            )
+            if again:
+                self._queue.appendleft((spec, limit))
+            return [(spec, outcome)]
+        self._attempts.done(spec.key)
+        return [(spec, result)]
 
     def close(self, abort: bool = False) -> None:
         self._queue.clear()
@@ -139,10 +201,13 @@ def _exit_with_parent(parent: int) -> None:
     os._exit(1)
 
 
-def _worker_main(conn: Connection, threads: int, parent: int) -> None:
-    """A pool worker: read the pickled ``(backend, suite)``, say ``ready``, then train each
-    RunSpec received and send back its RunResult, until told to stop (None) or the driver
-    goes away."""
+def _worker_main(conn: Connection, threads: int, parent: int, gpus: str | None = None) -> None:
+    """A pool worker: set its GPUs (``CUDA_VISIBLE_DEVICES``, before anything can import
+    torch) and threads, read the pickled ``(backend, suite)``, say ``ready``, then train
+    each RunSpec received and send back its RunResult, until told to stop (None) or the
+    driver goes away."""
+    if gpus is not None:
+        os.environ["CUDA_VISIBLE_DEVICES"] = gpus
     threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
     set_threads(threads)  # before the payload is unpickled (it may import torch)
     try:
@@ -171,30 +236,49 @@ def _feed(conn: Connection, payload: bytes) -> None:
 
 
 class _Worker:
-    """One worker process of a :class:`PoolExecutor`, started for run ``spec``; ``ready``
-    once it has loaded the backend and suite (only then is it sent a run)."""
+    """One worker process of a :class:`PoolExecutor` in slot ``slot`` (its GPUs:
+    ``gpus``), started for run ``spec``; ``ready`` once it has loaded the backend and
+    suite (only then is it sent a run); ``sent_at`` when its current run was sent."""
 
-    def __init__(self, ctx: Any, payload: bytes, threads: int, spec: RunSpec) -> None:
+    def __init__(
+        self, ctx: Any, payload: bytes, threads: int, spec: RunSpec, slot: int, gpus: str | None
+    ) -> None:
         self.conn, child = ctx.Pipe(duplex=True)
         # the process's own arguments are a few bytes; the payload (suite and backend,
         # megabytes) goes through the pipe, so a worker that dies while starting can
         # never leave the driver blocked on a write
-        self.process = ctx.Process(target=_worker_main, args=(child, threads, os.getpid()))
+        self.process = ctx.Process(target=_worker_main, args=(child, threads, os.getpid(), gpus))
         self.process.start()
         child.close()
         self.feeder = threading.Thread(target=_feed, args=(self.conn, payload), daemon=True)
         self.feeder.start()
+        self.slot, self.gpus = slot, gpus
         self.spec: RunSpec | None = spec
         self.ready = False
         self.sent = False
+        self.sent_at = 0.0
+        self.timed_out: float | None = None  # the limit it was stopped at
 
     @property
     def pid(self) -> int:
         return self.process.pid
 
     def send(self, spec: RunSpec | None) -> None:
+        if spec is not None:
+            self.sent, self.sent_at = True, time.monotonic()
         with contextlib.suppress(OSError):  # it died: its sentinel tells the pool
             self.conn.send(spec)
+
+    def stop(self, grace: float) -> None:
+        """End the process: SIGTERM (with SIGCONT, so a stopped process acts on it), then
+        SIGKILL after ``grace`` seconds."""
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGTERM)
+            os.kill(self.pid, signal.SIGCONT)
+        self.process.join(grace)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join(grace)
 
     def finish(self, timeout: float = 5.0) -> None:
         """Wait up to ``timeout`` seconds for the process to end, then kill it; close the
@@ -211,29 +295,53 @@ class PoolExecutor:
     """A supervised pool of up to ``workers`` spawned worker processes; the backend and
     suite are sent once to each worker through its pipe. The driver watches each worker's
     pipe and process sentinel, so a worker that dies (during start-up or while training)
-    is noticed at once: its run is tried again in a fresh worker up to ``retries`` times
-    (a :class:`LostAttempt` reports each retry), then returned failed with the cause; the
-    other workers and their runs are left alone."""
+    is noticed at once, and a run past its time limit (``submit(spec, timeout)``) is
+    noticed at its deadline: its worker is ended (SIGTERM, SIGKILL after ``grace``
+    seconds), its run tried again in a fresh worker up to ``retries`` times (a
+    :class:`LostAttempt` reports each retry), then returned failed with the cause; the
+    other workers and their runs are left alone.
+
+    ``gpus``: the ``CUDA_VISIBLE_DEVICES`` of each worker slot (one entry per worker, see
+    :func:`taskaffinity.study._gpus.worker_gpus`), or None to leave the workers' devices
+    alone; a worker started again after one died keeps its slot's GPUs."""
 
     def __init__(
-        self, backend: RunBackend, suite: TaskSuite, workers: int, *, retries: int = 2
+        self,
+        backend: RunBackend,
+        suite: TaskSuite,
+        workers: int,
+        *,
+        retries: int = 2,
+        gpus: list[str] | None = None,
+        grace: float = 5.0,
     ) -> None:
+        if gpus is not None and len(gpus) < workers:
+            raise ValueError(f"{workers} workers but GPUs for {len(gpus)}: {gpus}")
         self.backend, self.suite, self.slots = backend, suite, workers
-        self.retries = retries
+        self.retries, self.gpus, self.grace = retries, gpus, grace
         self.threads = max(1, (os.cpu_count() or 1) // workers)
         self._ctx = get_context("spawn")
         self._payload: bytes | None = None
         self._workers: list[_Worker] = []
         self._queue: deque[RunSpec] = deque()
-        self._lost: dict[str, int] = {}
+        self._limits: dict[str, float | None] = {}
+        self._attempts = _Attempts(retries)
 
-    def submit(self, spec: RunSpec) -> None:
+    def submit(self, spec: RunSpec, timeout: float | None = None) -> None:
+        self._limits[spec.key] = timeout
         self._queue.append(spec)
         self._dispatch()
 
     def running(self) -> dict[str, int]:
         """Run key -> pid of the worker process training it (runs sent to a worker)."""
         return {w.spec.key: w.pid for w in self._workers if w.spec is not None and w.sent}
+
+    def where(self, key: str) -> str | None:
+        """``GPU 1`` (``GPUs 0,1``) for a run held by a worker given GPUs, else None."""
+        for w in self._workers:
+            if w.spec is not None and w.spec.key == key and w.gpus is not None:
+                return ("GPUs " if "," in w.gpus else "GPU ") + w.gpus
+        return None
 
     def _dispatch(self) -> None:
         """Hand queued runs to idle ready workers, starting workers up to ``slots``."""
@@ -242,40 +350,60 @@ class PoolExecutor:
                 return
             if w.ready and w.spec is None:
                 w.spec = self._queue.popleft()
-                w.sent = True
                 w.send(w.spec)
         while self._queue and len(self._workers) < self.slots:
             if self._payload is None:
                 self._payload = pickle.dumps((self.backend, self.suite))
             spec = self._queue.popleft()
-            self._workers.append(_Worker(self._ctx, self._payload, self.threads, spec))
+            taken = {w.slot for w in self._workers}
+            slot = min(set(range(self.slots)) - taken)
+            gpus = None if self.gpus is None else self.gpus[slot]
+            self._workers.append(_Worker(self._ctx, self._payload, self.threads, spec, slot, gpus))
 
-    def wait(self, timeout: float | None = None) -> list[tuple[RunSpec, Any]]:
-        """The runs finished since the last call, and attempts lost to a dead worker;
-        blocks until there is one, or ``timeout`` seconds (then returns ``[]``)."""
+    def _deadline(self, w: _Worker) -> float | None:
+        """When worker ``w``'s run passes its limit (monotonic clock), or None."""
+        if w.spec is None or not w.sent:
+            return None
+        limit = self._limits.get(w.spec.key)
+        return None if limit is None else w.sent_at + limit
+
+    def wait(self, timeout: float | None = None) -> list[tuple[RunSpec, Outcome]]:
+        """The runs finished since the last call, and attempts lost to a dead worker or a
+        time limit; blocks until there is one, or ``timeout`` seconds (then ``[]``)."""
         deadline = None if timeout is None else time.monotonic() + timeout
-        out: list[tuple[RunSpec, Any]] = []
+        out: list[tuple[RunSpec, Outcome]] = []
         while not out and self._workers:
-            left = None if deadline is None else max(0.0, deadline - time.monotonic())
+            now = time.monotonic()
+            ends = [d for w in self._workers if (d := self._deadline(w)) is not None]
+            if deadline is not None:
+                ends.append(deadline)
+            left = None if not ends else max(0.0, min(ends) - now)
             handles: dict[Any, _Worker] = {}
             for w in self._workers:
                 handles[w.conn] = w
                 handles[w.process.sentinel] = w
             ready = wait_ready(list(handles), timeout=left)
-            if not ready:
-                break
             dead: list[_Worker] = []
             for obj in ready:
                 w = handles[obj]
                 ended = isinstance(obj, int)  # the process sentinel, else its pipe
                 if ended or (w not in dead and not self._read(w, out)):
                     dead.append(w)
+            now = time.monotonic()
+            for w in self._workers:
+                end = self._deadline(w)
+                if w not in dead and end is not None and now >= end:
+                    w.timed_out = self._limits.get(w.spec.key) if w.spec else None
+                    w.stop(self.grace)
+                    dead.append(w)
             for w in dict.fromkeys(dead):
                 self._bury(w, out)
             self._dispatch()
+            if not ready and not dead and deadline is not None and time.monotonic() >= deadline:
+                break
         return out
 
-    def _read(self, w: _Worker, out: list) -> bool:
+    def _read(self, w: _Worker, out: list[tuple[RunSpec, Outcome]]) -> bool:
         """Take one message from worker ``w``; False when its pipe is closed or broken, or
         it reported that it could not start."""
         try:
@@ -286,22 +414,23 @@ class PoolExecutor:
             w.ready = True
             w.feeder.join(5)
             if w.spec is not None:
-                w.sent = True
                 w.send(w.spec)
         elif kind == "result" and w.spec is not None:
             out.append((w.spec, value))
-            self._lost.pop(w.spec.key, None)
+            self._attempts.done(w.spec.key)
+            self._limits.pop(w.spec.key, None)
             w.spec, w.sent = None, False
         elif kind == "error":  # the payload did not load there
             if w.spec is not None:
                 error = f"worker could not start:\n{value}"
                 out.append((w.spec, failed_result(w.spec, error)))
+                self._limits.pop(w.spec.key, None)
                 w.spec = None
             return False
         return True
 
-    def _bury(self, w: _Worker, out: list) -> None:
-        """Remove dead worker ``w``; try its run again or fail it."""
+    def _bury(self, w: _Worker, out: list[tuple[RunSpec, Outcome]]) -> None:
+        """Remove dead (or stopped) worker ``w``; try its run again or fail it."""
         with contextlib.suppress(OSError):  # a result sent just before it died
             while w.spec is not None and w.conn.poll() and self._read(w, out):
                 pass
@@ -309,21 +438,23 @@ class PoolExecutor:
         if w.process.is_alive():
             w.process.kill()
         w.finish(timeout=5)
-        how = describe_exit(w.process.exitcode)
-        stage = "while training" if w.sent else "while starting"
         spec = w.spec
         if spec is None:
             return
-        n = self._lost.get(spec.key, 0) + 1
-        self._lost[spec.key] = n
-        error = f"worker process {w.pid} died {stage} ({how})"
-        if n <= self.retries:
-            out.append((spec, LostAttempt(spec, error, n)))
+        if w.timed_out is not None:
+            error = f"{timed_out(w.timed_out)} (worker process {w.pid} ended)"
+            seconds = time.monotonic() - w.sent_at
+        else:
+            how = describe_exit(w.process.exitcode)
+            stage = "while training" if w.sent else "while starting"
+            error = f"worker process {w.pid} died {stage} ({how})"
+            seconds = 0.0
+        outcome, again = self._attempts.lost(spec, error, seconds)
+        out.append((spec, outcome))
+        if again:
             self._queue.appendleft(spec)
         else:
-            self._lost.pop(spec.key, None)
-            tries = f"{n} attempt" + ("s" if n > 1 else "")
-            out.append((spec, failed_result(spec, f"{error}; gave up after {tries}")))
+            self._limits.pop(spec.key, None)
 
     def close(self, abort: bool = False) -> None:
         """Stop every worker; ``abort`` (Ctrl-C, an error in the driver) kills the runs in

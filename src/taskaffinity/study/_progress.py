@@ -1,5 +1,5 @@
-"""Progress of a study: a rich progress bar (runs done/total, runs in flight, elapsed, ETA)
-and one log line per finished run with its cost."""
+"""Progress of a study: a rich progress bar (runs done/total, runs in flight with the GPU
+each is on, elapsed, ETA) and one log line per finished run with its cost."""
 
 from __future__ import annotations
 
@@ -35,6 +35,7 @@ class StudyProgress:
     def __init__(self, total: int, done: int, *, enabled: bool = True) -> None:
         self.total, self.done, self.enabled = total, done, enabled
         self._running: list[str] = []
+        self._where: dict[str, str | None] = {}
         self._bar: Any = None
         self._task: Any = None
 
@@ -79,11 +80,18 @@ class StudyProgress:
 
     def _describe(self) -> None:
         if self._bar is not None:
-            now = ", ".join(self._running[:3]) + (" ..." if len(self._running) > 3 else "")
+            names = [
+                f"{n} on {self._where[n]}" if self._where.get(n) else n for n in self._running
+            ]
+            now = ", ".join(names[:4]) + (" ..." if len(names) > 4 else "")
             self._bar.update(self._task, description=f"now: {now}" if now else "")
 
-    def start(self, spec: RunSpec) -> None:
+    def start(self, spec: RunSpec, where: str | None = None) -> None:
+        """Run ``spec`` was submitted; ``where``: the device it trains on (``GPU 1``)."""
         self._running.append(describe_run(spec))
+        self._where[describe_run(spec)] = where
+        if where and self._bar is None:  # log lines only: say where it went
+            self.log(f"{describe_run(spec)} started on {where}")
         self._describe()
 
     def elsewhere(self, spec: RunSpec, status: str) -> None:
@@ -96,9 +104,13 @@ class StudyProgress:
             self._bar.update(self._task, completed=self.done)
         self._describe()
 
-    def lost(self, spec: RunSpec, error: str, attempt: int) -> None:
-        """Attempt ``attempt`` of run ``spec`` was lost (``error``); it is tried again."""
-        self.log(f"{describe_run(spec)}: {error}; trying again (attempt {attempt + 1})")
+    def lost(self, spec: RunSpec, error: str, attempt: int, where: str | None = None) -> None:
+        """Attempt ``attempt`` of run ``spec`` was lost (``error``); it is tried again
+        (on ``where``, when known)."""
+        on = f" on {where}" if where else ""
+        self.log(f"{describe_run(spec)}: {error}; trying again{on} (attempt {attempt + 1})")
+        self._where[describe_run(spec)] = where
+        self._describe()
 
     def finish(self, result: RunResult) -> None:
         self.done += 1

@@ -2,7 +2,8 @@
 
 ``run_study`` calls it after planning the runs and before it creates the study folder, so
 that bad input never leaves a store behind or a study half-trained: the worker count, a
-plan that trains nothing, the Ray package for the ``ray`` executor, the backend's
+plan that trains nothing, the Ray package for the ``ray`` executor, more local workers
+than the GPUs given to them hold (``executor.gpus``, ``gpus_per_run``), the backend's
 resources (a model folder, a model package) and every planned task for the backend (its
 kind, metric, splits, labels). Each error names
 the config file, the line and the field (``tasks[1].metric``, ``backend.model``; for a task
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from taskaffinity.config import StudyConfig
 from taskaffinity.errors import InputError
 from taskaffinity.metrics import check_metric
+from taskaffinity.study._gpus import worker_gpus
 from taskaffinity.types import RunSpec
 
 if TYPE_CHECKING:
@@ -65,6 +67,12 @@ def check_study(
         raise config.error(
             "the ray executor needs Ray: pip install 'taskaffinity[ray]'", "executor.kind"
         )
+    n_workers = workers or config.executor.workers
+    if n_workers > 1:
+        try:
+            worker_gpus(config.executor, n_workers, backend)
+        except InputError as err:
+            raise config.error(err.message, err.field or "executor") from None
     check_resources = getattr(backend, "check_resources", None)
     if check_resources is not None:
         try:

@@ -59,10 +59,10 @@ def test_adaptive_trains_open_cells_only_and_resumes(tmp_path) -> None:
 def test_adaptive_rounds_share_one_worker_pool(tmp_path, monkeypatch) -> None:
     """The planned seeds and every adaptive round run on one executor (its worker
     processes live until the study ends), closed once at the end."""
-    import taskaffinity.study._study as study_mod
+    import taskaffinity.study._context as context_mod
 
     made: list = []
-    real = study_mod.make_executor
+    real = context_mod.make_executor
 
     def counting(*args, **kwargs):
         ex = real(*args, **kwargs)
@@ -77,7 +77,7 @@ def test_adaptive_rounds_share_one_worker_pool(tmp_path, monkeypatch) -> None:
         made.append((ex, closes))
         return ex
 
-    monkeypatch.setattr(study_mod, "make_executor", counting)
+    monkeypatch.setattr(context_mod, "make_executor", counting)
     cfg = write_toy_config(
         tmp_path / "toy.yaml",
         plan="{singles: true, pairs: true, all: false, adaptive: {max_seeds: 4}}",

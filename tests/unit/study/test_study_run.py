@@ -53,7 +53,7 @@ def test_failed_runs_stored_study_goes_on_then_retried(tmp_path):
     assert (summary.complete, summary.failed) == (3, 4) and not summary.ok
     assert all("toy failure" in r.error and "Traceback" in r.error for r in summary.failures)
     status = study_status(tmp_path / "out")
-    assert (status["total"], status["complete"], status["failed"]) == (7, 3, 4)
+    assert (status.total, status.complete, status.failed) == (7, 3, 4)
     assert open_study(tmp_path / "out").score_table().groups == (
         ("more_a",),
         ("first",),
