@@ -50,6 +50,7 @@ _TOP = {
     "plan",
     "seeds",
     "executor",
+    "budgets",
     "base_dir",
 }
 
@@ -88,6 +89,7 @@ def config_from_dict(
             plan=_section(data, "plan", PlanConfig, lines, file),
             seeds=[seeds] if isinstance(seeds, int) and not isinstance(seeds, bool) else seeds,
             executor=_section(data, "executor", ExecutorConfig, lines, file),
+            budgets=data.get("budgets"),
             base_dir=base,
             source=Path(file) if file is not None else None,
             lines=lines,

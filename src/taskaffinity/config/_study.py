@@ -85,6 +85,10 @@ class StudyConfig:
         message="seeds must be a non-empty list of integers",
     )
     executor: ExecutorConfig = field(default_factory=ExecutorConfig)
+    budgets: list[int] | None = option(
+        None,
+        "numbers of networks the report recommends a grouping for (default: 1 .. tasks)",
+    )
     base_dir: Path = option(default_factory=Path.cwd, help="where task paths start")
     source: Path | None = field(default=None, repr=False, compare=False)
     lines: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
@@ -135,6 +139,8 @@ class StudyConfig:
                 )
         if len(set(self.seeds)) != len(self.seeds):
             raise InputError(f"seeds repeat: {self.seeds}", field="seeds")
+        if self.budgets is not None:
+            _check_budgets(self.budgets)
         self.base_dir = Path(self.base_dir)
 
     def error(self, message: str, field: str) -> InputError:
@@ -255,6 +261,8 @@ class StudyConfig:
         out["plan"] = asdict(self.plan)
         out["seeds"] = list(self.seeds)
         out["executor"] = {k: v for k, v in asdict(self.executor).items() if v is not None}
+        if self.budgets is not None:
+            out["budgets"] = list(self.budgets)
         return out
 
 
@@ -280,6 +288,23 @@ def _check_overrides_shape(overrides: Any) -> None:
                     f"unknown key {key!r}; a task override takes metric and metric_options",
                     field=f"{where}.{key}",
                 )
+
+
+def _check_budgets(budgets: Any) -> None:
+    """InputError (field ``budgets`` or ``budgets[i]``) unless ``budgets`` is a non-empty
+    list of distinct positive integers (numbers of networks)."""
+    if not isinstance(budgets, list) or not budgets:
+        raise InputError(
+            f"budgets is a list of numbers of networks, e.g. [1, 2, 3], got {budgets!r}",
+            field="budgets",
+        )
+    for i, b in enumerate(budgets):
+        if isinstance(b, bool) or not isinstance(b, int) or b < 1:
+            raise InputError(
+                f"a budget is a positive number of networks, got {b!r}", field=f"budgets[{i}]"
+            )
+    if len(set(budgets)) != len(budgets):
+        raise InputError(f"budgets repeat: {budgets}", field="budgets")
 
 
 def _check_max_examples(limits: Any) -> None:
