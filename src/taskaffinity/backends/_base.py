@@ -25,13 +25,14 @@ import numpy as np
 
 from taskaffinity._registry import Registry
 from taskaffinity.backends._train_config import TrainConfig
+from taskaffinity.backends.training._memory import fit_in_memory
 from taskaffinity.errors import InputError
 from taskaffinity.metrics import check_metric
 from taskaffinity.types import Cost, RunResult, RunSpec
 
 if TYPE_CHECKING:
-    from taskaffinity.backends._capabilities import Probe
     from taskaffinity.backends.heads import Body
+    from taskaffinity.backends.training import Probe
     from taskaffinity.tasks import Task, TaskSuite
 
 __all__ = [
@@ -189,19 +190,6 @@ class Backend:
         order of its tasks nor its other tasks)."""
         return suite.tasks_fingerprint(tasks)
 
-    def former_suite_fingerprint(self, tasks: Sequence[str], suite: TaskSuite) -> str:
-        """:meth:`suite_fingerprint` as taskaffinity 0.1 computed it (the fingerprint of
-        the suite of the run's tasks, with the suite's name): the key a store made then
-        holds the run under."""
-        return suite.subset(sorted(tasks)).fingerprint
-
-    def previous_specs(self, spec: RunSpec, suite: TaskSuite) -> list[RunSpec]:
-        """The run ``spec`` as earlier key schemes named it (same tasks, config and seed,
-        the suite fingerprint of :meth:`former_suite_fingerprint`), for migrating the keys
-        of stored runs (:func:`taskaffinity.study.migrate_keys`)."""
-        old = dataclasses.replace(spec, suite=self.former_suite_fingerprint(spec.tasks, suite))
-        return [old] if old.key != spec.key else []
-
     def check_resources(self) -> None:
         """Raise :class:`InputError` (on the option at fault, e.g. ``model``) when what a run
         needs besides the suite is missing, so that a study stops before any run: the base
@@ -228,7 +216,12 @@ class Backend:
         """Train ``spec.tasks`` jointly, select per-task checkpoints on dev, score test.
 
         Raises InputError on bad input (before any training); training errors propagate
-        (the study layer records them as failed runs).
+        (the study layer records them as failed runs). Running out of memory is retried
+        with smaller micro-batches when ``oom_retry`` is on, else (or when nothing fits)
+        raises :class:`~taskaffinity.backends.training.RunOutOfMemoryError` with a
+        one-line message (:mod:`taskaffinity.backends.training._memory`). With
+        ``oom_retry`` on or ``micro_batch`` set, each task's metrics hold the micro-batch
+        the run was trained with (``micro_batch``).
         """
         start = time.perf_counter()
         cfg = self._config_for(spec)
@@ -239,8 +232,15 @@ class Backend:
                 f"{suite.name!r} differs (data changed?)",
                 field="suite",
             )
-        with self._trained(cfg, suite, tasks, spec.seed, null=False) as trainer:
-            metrics = trainer.final_metrics()
+
+        def attempt(trial: TrainConfig) -> tuple[FittedTrainer, dict[str, dict[str, float]]]:
+            with self._trained(trial, suite, tasks, spec.seed, null=False) as trainer:
+                return trainer, trainer.final_metrics()
+
+        label = f"run {spec.key} ({'+'.join(spec.tasks)}, seed {spec.seed})"
+        (trainer, metrics), micro = fit_in_memory(cfg, label, attempt)
+        if cfg.oom_retry or cfg.micro_batch is not None:
+            metrics = {name: {**m, "micro_batch": float(micro)} for name, m in metrics.items()}
         scores = {t.name: metrics[t.name][t.metric] for t in tasks}
         cost = Cost(time.perf_counter() - start, trainer.steps, trainer.examples)
         # a trainer from outside this package may keep no predictions
@@ -267,23 +267,37 @@ class Backend:
             raise InputError(f"unknown split {split!r}", field="split")
         start = time.perf_counter()
         tasks = self._validated([task_name], suite)
-        with self._trained(self.config, suite, tasks, seed, null=null_input) as trainer:
-            if not null_input:  # the null model's dev score says nothing: keep the last
-                trainer.use_best(task_name)
-            logp = trainer.gold_log_probs(task_name, split)
+
+        def attempt(trial: TrainConfig) -> tuple[FittedTrainer, np.ndarray]:
+            with self._trained(trial, suite, tasks, seed, null=null_input) as trainer:
+                if not null_input:  # the null model's dev score says nothing: keep the last
+                    trainer.use_best(task_name)
+                return trainer, trainer.gold_log_probs(task_name, split)
+
+        what = "null-input" if null_input else "real-input"
+        label = f"{what} single-task run of {task_name!r} (seed {seed})"
+        (trainer, logp), _ = fit_in_memory(self.config, label, attempt)
         return logp, Cost(time.perf_counter() - start, trainer.steps, trainer.examples)
 
     def train_with_probe(
         self, tasks: Sequence[str], suite: TaskSuite, seed: int, probe: Probe
     ) -> Cost:
-        """One joint training run calling ``probe.on_step(ctx)``; see _capabilities."""
+        """One joint training run calling ``probe.on_step(ctx)``; see _capabilities. Not
+        retried on running out of memory (a probe's own state would see the run twice):
+        that raises :class:`~taskaffinity.backends.training.RunOutOfMemoryError`."""
         every = getattr(probe, "every", None)
         if not isinstance(every, int) or every <= 0 or not callable(getattr(probe, "on_step", 0)):
             raise InputError("probe needs a positive int 'every' and on_step(ctx)", field="probe")
         start = time.perf_counter()
         checked = self._validated(tasks, suite)
-        with self._trained(self.config, suite, checked, seed, null=False, probe=probe) as tr:
-            return Cost(time.perf_counter() - start, tr.steps, tr.examples)
+        label = f"probed run of {'+'.join(sorted(tasks))} (seed {seed})"
+        no_retry = dataclasses.replace(self.config, oom_retry=False)
+
+        def attempt(trial: TrainConfig) -> Cost:
+            with self._trained(trial, suite, checked, seed, null=False, probe=probe) as tr:
+                return Cost(time.perf_counter() - start, tr.steps, tr.examples)
+
+        return fit_in_memory(no_retry, label, attempt)[0]
 
     # ---- helpers ------------------------------------------------------------------
     def _config_for(self, spec: RunSpec) -> TrainConfig:

@@ -4,14 +4,13 @@ Every field is an :func:`~taskaffinity._fields.option`: its help text in
 ``metadata["help"]``, its constraint checked in ``__post_init__`` (an
 :class:`~taskaffinity.errors.InputError` naming the field). ``to_dict()`` is the JSON-able
 form stored in a :class:`~taskaffinity.types.RunSpec`; the execution-only fields
-``device``, ``threads`` and ``artifacts_dir`` (:attr:`TrainConfig.EXECUTION_FIELDS`) are
-left out of it (they must not change results, so they are not part of a run's
-identity), and so are the options added after run keys were first stored
-(:attr:`TrainConfig.KEYED_WHEN_SET`: ``schedule``, ``grad_accum``, ``ema``,
-``checkpoint``; backends add theirs)
-while they hold their defaults, so adding an option leaves every stored run's key as it
-was. The backend configs (``ScratchConfig``, ``EncoderConfig``, ``LoraConfig``) extend it
-beside their backends.
+``device``, ``threads``, ``artifacts_dir``, ``micro_batch`` and ``oom_retry``
+(:attr:`TrainConfig.EXECUTION_FIELDS`) are left out of it (they must not change results,
+so they are not part of a run's identity), and so are the options added after run keys
+were first stored (:attr:`TrainConfig.KEYED_WHEN_SET`: ``schedule``, ``grad_accum``,
+``ema``, ``checkpoint``; backends add theirs) while they hold their defaults, so adding an
+option leaves every stored run's key as it was. The backend configs (``ScratchConfig``,
+``EncoderConfig``, ``LoraConfig``) extend it in their backends' folders.
 """
 
 from __future__ import annotations
@@ -36,7 +35,13 @@ class TrainConfig:
     ``max_steps`` caps large ones.
     """
 
-    EXECUTION_FIELDS: ClassVar[tuple[str, ...]] = ("device", "threads", "artifacts_dir")
+    EXECUTION_FIELDS: ClassVar[tuple[str, ...]] = (
+        "device",
+        "threads",
+        "artifacts_dir",
+        "micro_batch",
+        "oom_retry",
+    )
     KEYED_WHEN_SET: ClassVar[tuple[str, ...]] = ("schedule", "grad_accum", "ema", "checkpoint")
 
     epochs: float = option(
@@ -47,7 +52,10 @@ class TrainConfig:
         None, "upper bound on optimizer steps (None: no cap)", kind=int, gt=0, nullable=True
     )
     batch_size: int = option(
-        32, "examples per forward pass (one task per optimizer step)", kind=int, gt=0
+        32,
+        "examples per batch (one task per optimizer step); 'auto': this default with oom_retry on",
+        kind=int,
+        gt=0,
     )
     grad_accum: int = option(
         1,
@@ -122,6 +130,22 @@ class TrainConfig:
         gt=0,
         nullable=True,
     )
+    micro_batch: int | None = option(
+        None,
+        "examples per forward and backward pass (None: batch_size); a batch is cut into "
+        "pieces of this size whose gradients are summed, so a step draws the same examples "
+        "and follows the same mean loss with less memory; not part of the run identity",
+        kind=int,
+        gt=0,
+        nullable=True,
+    )
+    oom_retry: bool = option(
+        False,
+        "on running out of memory, train the run again with half the micro-batch, down to "
+        "1 (same examples per step, same run key); off: the run fails with a message "
+        "saying what to lower",
+        kind=bool,
+    )
     artifacts_dir: str | None = option(
         None,
         "folder a run may write the files it keeps into (a study sets its own folder; "
@@ -134,7 +158,11 @@ class TrainConfig:
 
     def __post_init__(self) -> None:
         """Raise InputError on the first field breaking its declared constraint; subclasses
-        call it first, then check their cross-field rules."""
+        call it first, then check their cross-field rules. ``batch_size: auto`` becomes
+        the class's default batch size with ``oom_retry`` on."""
+        if self.batch_size == "auto":
+            default = {f.name: f.default for f in dataclasses.fields(self)}["batch_size"]
+            self.batch_size, self.oom_retry = default, True
         check_fields(self)
 
     def to_dict(self) -> dict[str, Any]:

@@ -117,16 +117,16 @@ def test_study_folder_features_give_the_same_run_in_a_fresh_process(
     folder; a fresh process (empty memory cache) with the encoder's forward pass broken
     reads every feature from the folder and scores the same again."""
     from taskaffinity.backends import get_backend
-    from taskaffinity.backends.encoder import _backend
+    from taskaffinity.backends.encoder import _model
 
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     cfg = {"model": str(g.get_model_path()), "freeze": True, "max_steps": 10, "max_len": 32,
            "threads": 1}  # fmt: skip
     plain = get_backend("encoder", cfg)
-    monkeypatch.setattr(_backend, "_FEATURES", FeatureCache())
+    monkeypatch.setattr(_model, "FEATURES", FeatureCache())
     reference = plain.run(plain.spec(["mark", "vowel"], 0, suite), suite)
     shared = get_backend("encoder", {**cfg, "artifacts_dir": str(tmp_path)})
-    monkeypatch.setattr(_backend, "_FEATURES", FeatureCache())
+    monkeypatch.setattr(_model, "FEATURES", FeatureCache())
     first = shared.run(shared.spec(["mark", "vowel"], 0, suite), suite)
     assert first.ok and first.scores == reference.scores
     assert list((tmp_path / "features").glob("*/0.pt"))
@@ -134,7 +134,7 @@ def test_study_folder_features_give_the_same_run_in_a_fresh_process(
     def broken(*args, **kwargs):
         raise AssertionError("encoded instead of reading the study's features")
 
-    monkeypatch.setattr(_backend, "_FEATURES", FeatureCache())
-    monkeypatch.setattr(_backend, "encode", broken)
+    monkeypatch.setattr(_model, "FEATURES", FeatureCache())
+    monkeypatch.setattr(_model, "encode", broken)
     again = shared.run(shared.spec(["mark", "vowel"], 0, suite), suite)
     assert again.ok and again.scores == reference.scores

@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from taskaffinity.backends import get_backend
-from taskaffinity.backends.heads import CheckpointSelection, HeadTrainer, TaskCheckpoint
+from taskaffinity.backends.heads import HeadTrainer
+from taskaffinity.backends.training import CheckpointSelection, TaskCheckpoint
 from taskaffinity.metrics import evaluate
 from taskaffinity.tasks import Example, Task
 from taskaffinity.testing import TINY_SCRATCH

@@ -9,7 +9,7 @@ import pytest
 
 from taskaffinity.backends import get_backend
 from taskaffinity.backends.heads import HeadTrainer
-from taskaffinity.backends.heads._averaging import WeightAverage
+from taskaffinity.backends.training import WeightAverage
 from taskaffinity.errors import InputError
 from taskaffinity.testing import TINY_SCRATCH, synthetic_suite
 

@@ -2,11 +2,13 @@
 (registered on import).
 
 * :class:`EncoderConfig` (``_config``): its hyperparameters;
-* :class:`EncoderBackend` (``_backend``): the backend and its body (with the per-process
-  cache of frozen-encoder features);
+* :class:`EncoderBackend` (``_backend``): the backend;
+* ``_model``: its body, ``EncoderBody`` (imported when a run starts: it imports torch),
+  with the per-process cache of frozen-encoder features;
+* ``_features``: the frozen encoder's features, shared by a study's workers on disk;
 * ``_hf``: loading, sub-word tokenization and read-out of the encoder.
 
-transformers is imported only when a run starts.
+torch and transformers are imported only when a run starts.
 """
 
 from taskaffinity.backends.encoder._backend import EncoderBackend

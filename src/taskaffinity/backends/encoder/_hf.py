@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from taskaffinity.backends.heads import pad_2d
+from taskaffinity.backends.heads._body import pad_2d
 from taskaffinity.errors import InputError
 
 if TYPE_CHECKING:

@@ -1,8 +1,8 @@
 """Per-task training state of the head trainer: featurized splits, head, best checkpoint.
 
-``IGNORE`` is the label id of positions without a gold label (padded or cut tokens, labels
-outside the task's label set, prompt tokens of the ``lora`` backend); the losses and the
-gold log-probabilities skip them. With the null input (tagging) a token counts only where
+Positions without a gold label (padded or cut tokens, labels outside the task's label
+set) carry :data:`~taskaffinity.backends.training.IGNORE`; the losses and the gold
+log-probabilities skip them. With the null input (tagging) a token counts only where
 the real input represents it too: one placeholder per token fits more tokens under the
 length limit than the real characters or sub-words, and the two models of PVI must be
 trained on and scored over the same tokens.
@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from taskaffinity.backends.heads._selection import TaskCheckpoint
+from taskaffinity.backends.training._labels import IGNORE
+from taskaffinity.backends.training._selection import TaskCheckpoint
 from taskaffinity.metrics import majority_label
 
 if TYPE_CHECKING:
@@ -22,9 +23,7 @@ if TYPE_CHECKING:
     from taskaffinity.backends.heads._body import Body
     from taskaffinity.tasks import Task
 
-__all__ = ["IGNORE", "TaskState"]
-
-IGNORE = -100
+__all__ = ["TaskState"]
 
 
 class TaskState(TaskCheckpoint):

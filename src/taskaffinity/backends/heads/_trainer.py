@@ -4,12 +4,12 @@ One shared body (a :class:`~taskaffinity.backends.heads.Body`) and one linear he
 task. One optimizer step trains one task: the task is drawn with probability
 ``p_i ~ n_i^(1/T)`` (``T = temperature``; ``T = 1`` is examples-proportional sampling,
 Raffel et al. 2020), then a batch of that task is drawn from its shuffled training set
-(:func:`~taskaffinity.backends.heads.fit_loop`). The dev split of every task is scored
+(:func:`~taskaffinity.backends.training.fit_loop`). The dev split of every task is scored
 every ``eval_every`` steps (default: once per epoch over the union of the training sets)
 and at the end. **Checkpoint selection is per task**: for each task, the shared body and
 that task's head are kept from the evaluation where the task's dev main score was best;
 its test score comes from that checkpoint
-(:class:`~taskaffinity.backends.heads.CheckpointSelection`). With ``checkpoint: last``
+(:class:`~taskaffinity.backends.training.CheckpointSelection`). With ``checkpoint: last``
 dev is scored once, after the last step, and every task is tested with the last weights;
 with ``ema > 0`` the weights scored (and kept) are the moving average.
 
@@ -25,17 +25,20 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from taskaffinity.backends.heads._body import make_head
-from taskaffinity.backends.heads._loop import fit_loop
-from taskaffinity.backends.heads._sampling import step_counts
-from taskaffinity.backends.heads._selection import CheckpointSelection
-from taskaffinity.backends.heads._task_state import IGNORE, TaskState
+from taskaffinity.backends.heads._task_state import TaskState
+from taskaffinity.backends.training import (
+    IGNORE,
+    CheckpointSelection,
+    fit_loop,
+    step_counts,
+)
 
 if TYPE_CHECKING:
     from torch import Tensor
 
-    from taskaffinity.backends._capabilities import Probe
     from taskaffinity.backends._train_config import TrainConfig
     from taskaffinity.backends.heads._body import Body
+    from taskaffinity.backends.training import Probe
     from taskaffinity.tasks import Task
 
 __all__ = ["HeadTrainer"]
@@ -44,7 +47,7 @@ __all__ = ["HeadTrainer"]
 class HeadTrainer(CheckpointSelection[TaskState]):
     """Trains ``body`` with one head per task of ``tasks`` (see module docstring).
 
-    Implements :class:`~taskaffinity.backends.heads.Trainer` (what ``fit_loop`` needs).
+    Implements :class:`~taskaffinity.backends.training.Trainer` (what ``fit_loop`` needs).
     """
 
     def __init__(
@@ -81,6 +84,11 @@ class HeadTrainer(CheckpointSelection[TaskState]):
             logits.reshape(-1, logits.shape[-1]), labels.reshape(-1), ignore_index=IGNORE
         )
 
+    def loss_terms(self, name: str, batch: dict[str, Tensor]) -> int:
+        """How many labels (classification) or tokens (tagging) :meth:`loss` averages
+        over: those not :data:`~taskaffinity.backends.training.IGNORE`."""
+        return int((batch["labels"] != IGNORE).sum())
+
     def shared_parameters(self) -> list[Tensor]:
         """The body's trainable parameters."""
         return [p for p in self.body.parameters() if p.requires_grad]
@@ -113,7 +121,7 @@ class HeadTrainer(CheckpointSelection[TaskState]):
         return int(self.states[name].splits[split]["labels"].shape[0])
 
     def fit(self, probe: Probe | None = None) -> None:
-        """Train for ``total_steps`` (:func:`~taskaffinity.backends.heads.fit_loop`): the
+        """Train for ``total_steps`` (:func:`~taskaffinity.backends.training.fit_loop`): the
         body's parameter groups and every head at ``lr``; per-task best checkpoints."""
         params = self.body.param_groups(self.cfg.lr)
         for s in self.states.values():

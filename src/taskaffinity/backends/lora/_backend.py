@@ -41,9 +41,9 @@ from taskaffinity.models import check_causal_lm
 from taskaffinity.types import Cost
 
 if TYPE_CHECKING:
-    from taskaffinity.backends._capabilities import Probe
     from taskaffinity.backends._train_config import TrainConfig
     from taskaffinity.backends.lora._trainer import LoraTrainer
+    from taskaffinity.backends.training import Probe
     from taskaffinity.tasks import Example, Task, TaskSuite
     from taskaffinity.types import RunResult, RunSpec
 
@@ -150,10 +150,6 @@ class LoraBackend(Backend):
     def suite_fingerprint(self, tasks: Sequence[str], suite: TaskSuite) -> str:
         """The run's tasks' data plus their prompts (instruction and description)."""
         return self._with_prompts(suite.tasks_fingerprint(tasks), tasks, suite)
-
-    def former_suite_fingerprint(self, tasks: Sequence[str], suite: TaskSuite) -> str:
-        """As taskaffinity 0.1 keyed lora runs (with the suite's name)."""
-        return self._with_prompts(suite.subset(sorted(tasks)).fingerprint, tasks, suite)
 
     def check_resources(self) -> None:
         """The model: an alias's package installed, or a local folder, or a hub name (in

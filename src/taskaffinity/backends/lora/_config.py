@@ -85,7 +85,12 @@ class LoraConfig(TrainConfig):
     epochs: float = option(
         3.0, "passes over the union of the run's training sets", kind=float, gt=0
     )
-    batch_size: int = option(8, "examples per optimizer step (one task per step)", kind=int, gt=0)
+    batch_size: int = option(
+        8,
+        "examples per batch (one task per optimizer step); 'auto': this default with oom_retry on",
+        kind=int,
+        gt=0,
+    )
     eval_batch_size: int = option(16, "sequences per forward pass when scoring", kind=int, gt=0)
     max_len: int = option(
         128, "tokens per example, prompt + answer (the input text is cut)", kind=int, gt=0

@@ -25,8 +25,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from taskaffinity.backends.heads import IGNORE
 from taskaffinity.backends.lora._answers import TagAnswers
+from taskaffinity.backends.training import IGNORE
 from taskaffinity.errors import InputError
 
 if TYPE_CHECKING:

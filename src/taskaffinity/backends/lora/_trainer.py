@@ -1,12 +1,12 @@
 """Trainer of the ``lora`` backend: one LoRA adapter shared by every task of a run.
 
-Training: the schedule of every trainer (:func:`~taskaffinity.backends.heads.fit_loop`:
+Training: the schedule of every trainer (:func:`~taskaffinity.backends.training.fit_loop`:
 one task per optimizer step, examples-proportional sampling, ``epochs`` over the union of
 the training sets, AdamW with linear warm-up and decay). The loss is the mean token
 cross-entropy of the answer tokens (prompt and padding ignored). Dev is scored every
 ``eval_every`` steps (default once per epoch) and at the end; each task keeps the adapter
 weights of its best dev score (only the adapter is copied, a few MB;
-:class:`~taskaffinity.backends.heads.CheckpointSelection`). Nothing is task-specific:
+:class:`~taskaffinity.backends.training.CheckpointSelection`). Nothing is task-specific:
 ``head_parameters`` is empty. With ``bf16`` on, forward passes run under torch autocast
 (bfloat16), the LoRA weights and the optimizer staying in fp32. The vocabulary projection
 is computed only at the positions that predict answer tokens (``logits_to_keep``), in
@@ -41,13 +41,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from taskaffinity.backends.heads import (
-    IGNORE,
-    CheckpointSelection,
-    TaskCheckpoint,
-    fit_loop,
-    step_counts,
-)
 from taskaffinity.backends.lora._prompts import (
     DEMO_SEPARATOR,
     Encoded,
@@ -55,12 +48,19 @@ from taskaffinity.backends.lora._prompts import (
     collate,
     left_padded,
 )
+from taskaffinity.backends.training import (
+    IGNORE,
+    CheckpointSelection,
+    TaskCheckpoint,
+    fit_loop,
+    step_counts,
+)
 
 if TYPE_CHECKING:
     from torch import Tensor
 
-    from taskaffinity.backends._capabilities import Probe
     from taskaffinity.backends.lora._config import LoraConfig
+    from taskaffinity.backends.training import Probe
     from taskaffinity.tasks import Example, Task
 
 __all__ = ["LoraTask", "LoraTrainer"]
@@ -95,7 +95,7 @@ class LoraTask(TaskCheckpoint):
 class LoraTrainer(CheckpointSelection[LoraTask]):
     """Trains the adapter of ``model`` (a peft model) on ``tasks``; see module docstring.
 
-    Implements :class:`~taskaffinity.backends.heads.Trainer` (what ``fit_loop`` needs).
+    Implements :class:`~taskaffinity.backends.training.Trainer` (what ``fit_loop`` needs).
     ``unparsable``: ``(task, split) -> share`` of the latest predictions of that split
     that could not be read as an answer (tagging, and classification by generation).
     ``release``: called (once) by :meth:`release`, e.g. to remove the adapter from a
@@ -193,6 +193,10 @@ class LoraTrainer(CheckpointSelection[LoraTask]):
             logits.flatten(0, 1).float(), targets.flatten(), ignore_index=IGNORE
         )
 
+    def loss_terms(self, name: str, batch: dict[str, Tensor]) -> int:
+        """How many answer tokens :meth:`loss` averages over (targets not ``IGNORE``)."""
+        return int((batch["labels"][:, 1:] != IGNORE).sum())
+
     def train_loss(self, name: str) -> float:
         """Mean cross-entropy per answer token over task ``name``'s training set
         (dropout off, no gradient)."""
@@ -208,7 +212,7 @@ class LoraTrainer(CheckpointSelection[LoraTask]):
         return total / max(tokens, 1)
 
     def fit(self, probe: Probe | None = None) -> None:
-        """Train the adapter for ``total_steps`` (:func:`~taskaffinity.backends.heads.fit_loop`),
+        """Train the adapter for ``total_steps`` (:func:`~taskaffinity.backends.training.fit_loop`),
         scoring dev and keeping per-task best adapters."""
         fit_loop(self, self.shared_parameters(), probe)
 

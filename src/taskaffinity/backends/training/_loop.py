@@ -2,18 +2,25 @@
 
 AdamW with linear warm-up (``warmup`` share of the steps) then linear (``schedule:
 linear``) or cosine decay to zero; one task per optimizer step (``grad_accum`` batches of
-that task, their mean loss's gradient), drawn by ``task_probabilities``, its batch from
-the run's streams
-(:func:`~taskaffinity.backends.heads._sampling.run_streams`: one generator per run by
-default, or the paired design, each task's batch order from its own ``(seed, task)``
-generator; the probe's batches from streams seeded ``seed + 7919``). Dev
-is scored every ``eval_every`` steps (default once per epoch) and at the last step (only
-there with ``checkpoint: last``), with
-the exponential moving average of the weights when ``ema > 0``
-(:class:`~taskaffinity.backends.heads._averaging.WeightAverage`).
+``batch_size`` examples of that task, their mean loss's gradient), drawn by
+``task_probabilities``, its batches from the run's streams
+(:func:`~taskaffinity.backends.training.run_streams`: one generator per run by default,
+or the paired design, each task's batch order from its own ``(seed, task)`` generator;
+the probe's batches from streams seeded ``seed + 7919``). Dev is scored every
+``eval_every`` steps (default once per epoch) and at the last step (only there with
+``checkpoint: last``), with the exponential moving average of the weights when ``ema > 0``
+(:class:`~taskaffinity.backends.training.WeightAverage`).
 
-:class:`Trainer` states what :func:`fit_loop` (and the
-:class:`~taskaffinity.backends.ProbeContext` it hands to a probe) uses of a trainer.
+Micro-batches: with ``micro_batch`` below ``batch_size`` (set by the user, or by the
+out-of-memory retry, :mod:`taskaffinity.backends.training._memory`), each batch drawn is
+cut into consecutive pieces of at most ``micro_batch`` examples, one forward and backward
+pass each, their gradients summed with the weights of :func:`micro_weights`: the step
+draws the same examples and follows the gradient of the same mean loss (up to floating
+point rounding), only with less memory. At ``micro_batch >= batch_size`` (the default)
+each batch is one pass, exactly as before micro-batches existed.
+
+What the loop uses of a trainer is the :class:`~taskaffinity.backends.training.Trainer`
+protocol.
 """
 
 from __future__ import annotations
@@ -21,69 +28,23 @@ from __future__ import annotations
 import contextlib
 import math
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from taskaffinity.backends._capabilities import ProbeContext
-from taskaffinity.backends.heads._averaging import WeightAverage
-from taskaffinity.backends.heads._sampling import run_streams, task_probabilities
+from taskaffinity.backends.training._averaging import WeightAverage
+from taskaffinity.backends.training._probe import ProbeContext
+from taskaffinity.backends.training._sampling import run_streams, task_probabilities
 
 if TYPE_CHECKING:
     from torch import Tensor
 
-    from taskaffinity.backends._capabilities import Probe
-    from taskaffinity.backends._train_config import TrainConfig
+    from taskaffinity.backends.training._probe import Probe
+    from taskaffinity.backends.training._protocol import Trainer
 
-__all__ = ["PROBE_SEED_OFFSET", "Trainer", "fit_loop"]
+__all__ = ["PROBE_SEED_OFFSET", "fit_loop", "micro_weights"]
 
 PROBE_SEED_OFFSET = 7919
-
-
-class Trainer(Protocol):
-    """What :func:`fit_loop` needs from a trainer.
-
-    * ``cfg``: the run's hyperparameters (``lr``, ``weight_decay``, ``warmup``,
-      ``temperature``, ``batch_size``, ``eval_every``); ``seed``: the run's seed;
-    * ``train_sizes``: task name -> number of training examples, in sorted name order
-      (the order tasks are drawn in);
-    * ``steps_per_epoch``, ``total_steps``: the run length; ``steps`` and ``examples``:
-      counters the loop advances (optimizer steps taken, training examples seen);
-    * ``loss``, ``set_training``, ``shared_parameters`` and ``head_parameters`` are also
-      what the :class:`~taskaffinity.backends.ProbeContext` handed to a probe uses.
-    """
-
-    cfg: TrainConfig
-    seed: int
-    train_sizes: dict[str, int]
-    steps_per_epoch: int
-    total_steps: int
-    steps: int
-    examples: int
-
-    def batch(self, name: str, idx: np.ndarray) -> dict[str, Tensor]:
-        """The training batch of task ``name`` made of its training examples ``idx``."""
-        ...
-
-    def loss(self, name: str, batch: dict[str, Tensor]) -> Tensor:
-        """Scalar training loss of task ``name`` on ``batch`` (has grad)."""
-        ...
-
-    def set_training(self, mode: bool) -> None:
-        """Dropout on (``True``) or off in every trained module."""
-        ...
-
-    def evaluate_dev(self, step: int) -> None:
-        """Score every task's dev split after ``step`` steps; keep per-task best checkpoints."""
-        ...
-
-    def shared_parameters(self) -> list[Tensor]:
-        """The trainable parameters shared by every task."""
-        ...
-
-    def head_parameters(self, name: str) -> list[Tensor]:
-        """The parameters of task ``name`` alone (``[]`` when it has no head)."""
-        ...
 
 
 def fit_loop(
@@ -122,6 +83,7 @@ def fit_loop(
         probe_iters = run_streams(
             cfg.random_streams, trainer.seed, sizes, cfg.batch_size, offset=PROBE_SEED_OFFSET
         ).batches
+    micro = cfg.micro_batch or cfg.batch_size
     every = cfg.eval_every or trainer.steps_per_epoch
     if cfg.checkpoint == "last":
         every = total + 1  # dev only after the last step
@@ -135,8 +97,11 @@ def fit_loop(
         opt.zero_grad(set_to_none=True)
         for _ in range(cfg.grad_accum):
             idx = next(iters[name])
-            loss = trainer.loss(name, trainer.batch(name, idx))
-            (loss / cfg.grad_accum).backward() if cfg.grad_accum > 1 else loss.backward()
+            if micro >= len(idx):  # one pass (the default)
+                loss = trainer.loss(name, trainer.batch(name, idx))
+                (loss / cfg.grad_accum).backward() if cfg.grad_accum > 1 else loss.backward()
+            else:
+                _backward_in_pieces(trainer, name, idx, micro, cfg.grad_accum)
             trainer.examples += len(idx)
         opt.step()
         sched.step()
@@ -150,3 +115,32 @@ def fit_loop(
     if on_end is not None:
         on_end(ProbeContext(trainer, total, {}, sched.get_last_lr()[0], opt))
     trainer.set_training(False)
+
+
+def micro_weights(terms: list[int]) -> list[float]:
+    """The weight of each micro-batch's mean loss, given ``terms``, how many loss terms
+    each averages over: its share of the batch's terms, so that the weighted sum is the
+    whole batch's mean loss (by the shares of examples when no piece has a term)."""
+    total = sum(terms)
+    if total == 0:
+        return [1.0 / len(terms)] * len(terms)
+    return [n / total for n in terms]
+
+
+def _backward_in_pieces(
+    trainer: Trainer, name: str, idx: np.ndarray, micro: int, accum: int
+) -> None:
+    """Accumulate the gradient of task ``name``'s mean loss over the batch ``idx``
+    (``(B,)`` training positions) in pieces of at most ``micro`` examples, scaled by
+    ``1 / accum`` as a whole batch is; pieces without a loss term are skipped."""
+    pieces = [idx[s : s + micro] for s in range(0, len(idx), micro)]
+    batches = [trainer.batch(name, piece) for piece in pieces]
+    count = getattr(trainer, "loss_terms", None)
+    terms = [int(count(name, b)) if count else len(p) for b, p in zip(batches, pieces, strict=True)]
+    if sum(terms) == 0:
+        terms = [len(p) for p in pieces]
+    for batch, n, weight in zip(batches, terms, micro_weights(terms), strict=True):
+        if n == 0:
+            continue
+        loss = trainer.loss(name, batch)
+        (loss * (weight / accum)).backward()
