@@ -72,6 +72,7 @@ def test_imports_run_one_way() -> None:
         {"recommendation"},
         {"affinity"},
         {"study"},
+        {"prediction"},
         {"grouping"},
         {"analysis", "tables"},
         {"config"},

@@ -8,19 +8,28 @@ the same rules (docs/design.md, "Contracts")::
     check_backend(MyBackend(), my_suite)      # spec/run contract, determinism, pickling
     check_estimator("my_estimator")           # after registering it
     check_search("my_search")                 # exact searches: equal to brute force
+    check_predictor("my_predictor")           # predictors of combination gains
 
 Each check raises ``AssertionError`` naming the broken rule. :class:`ToyBackend` (a
 millisecond nearest-centroid backend) with :func:`toy_suite`, :func:`synthetic_suite`,
 :func:`make_task`, :func:`random_table` and :func:`random_affinity` are the small inputs
-the checks use.
+the checks use; :class:`ProbeBackend` (the toy backend that can hang and records which
+process and GPU trained each run) tests executors.
 """
 
-from taskaffinity.testing._backend_checks import check_backend
+from taskaffinity.testing._backend_checks import BackendChecks, check_backend
 from taskaffinity.testing._estimator_checks import (
     REFERENCE_COST,
     EstimatorChecks,
     check_estimator,
 )
+from taskaffinity.testing._predictor_checks import (
+    Planted,
+    PredictorChecks,
+    check_predictor,
+    planted_table,
+)
+from taskaffinity.testing._probe import ProbeBackend, read_probes
 from taskaffinity.testing._search_checks import (
     check_affinity_select,
     check_deterministic,
@@ -44,19 +53,26 @@ from taskaffinity.testing._toy import (
 __all__ = [
     "REFERENCE_COST",
     "TINY_SCRATCH",
+    "BackendChecks",
     "EstimatorChecks",
+    "Planted",
+    "PredictorChecks",
+    "ProbeBackend",
     "ToyBackend",
     "check_affinity_select",
     "check_backend",
     "check_deterministic",
     "check_estimator",
     "check_partition",
+    "check_predictor",
     "check_search",
     "check_select",
     "complete_table",
     "make_task",
+    "planted_table",
     "random_affinity",
     "random_table",
+    "read_probes",
     "synthetic_suite",
     "toy_suite",
     "write_synthetic_study",

@@ -1,0 +1,158 @@
+"""Active choice of the next combinations to train, by Thompson sampling, and the rule that
+says when to stop.
+
+Each round (:func:`choose_next`): the predictor's posterior gives ``n_draws`` joint gain
+tables over the candidate combinations; on each draw the exact network selection
+(:func:`taskaffinity.grouping.select_networks`, Standley et al. 2020) is solved for every
+network budget; the unmeasured combinations those solutions use are the ones whose
+measurement can change the answer, and the ``k`` used most often are chosen (ties and
+any shortfall: the most uncertain unmeasured combinations, by the sum of their tasks'
+posterior sd). Thompson sampling for combinatorial choice: Russo et al., "A Tutorial on
+Thompson Sampling", 2018, Section 7.
+
+Stopping (:func:`settled`): the recommendation for a budget is settled when, in at least
+a ``level`` share of the draws, its value under the draw is within ``tolerance`` of that
+draw's optimum: the recommendation no longer changes within the predictor's intervals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from taskaffinity.errors import InputError
+from taskaffinity.grouping import select_networks
+from taskaffinity.prediction._base import Predictor
+from taskaffinity.prediction._prediction import Prediction
+from taskaffinity.types import Grouping, ScoreTable
+
+__all__ = ["ActiveChoice", "choose_next", "recommend", "settled"]
+
+
+@dataclass(frozen=True)
+class ActiveChoice:
+    """One round's answer: ``groups`` the next combinations to train (sorted tuples, most
+    useful first); ``votes`` ``(len(groups),)`` the share of (draw, budget) solutions that
+    use each; ``recommendation`` budget -> the current :class:`Grouping`; ``regret`` budget
+    -> the ``level`` quantile over draws of (draw's optimum - the recommendation's value
+    under the draw), in the table's units (sum over tasks); ``settled`` whether every
+    regret is within the tolerance; ``prediction`` the posterior it came from."""
+
+    groups: tuple[tuple[str, ...], ...]
+    votes: tuple[float, ...]
+    recommendation: dict[float, Grouping]
+    regret: dict[float, float]
+    settled: bool
+    prediction: Prediction
+
+
+def _with_measured(pred: Prediction, values: np.ndarray, measured: ScoreTable | None) -> np.ndarray:
+    """``values`` (G, n) with measured combinations' cells replaced by their measured mean
+    gains (when ``measured`` is given)."""
+    if measured is None:
+        return values
+    where = {grp: g for g, grp in enumerate(measured.groups)}
+    out = np.array(values, dtype=float, copy=True)
+    cols = [measured.index(t) for t in pred.tasks]
+    for g, grp in enumerate(pred.groups):
+        if grp in where:
+            row = measured.scores[where[grp], cols]
+            out[g] = np.where(np.isnan(row), out[g], row)
+    return out
+
+
+def recommend(
+    pred: Prediction,
+    budget: float,
+    *,
+    measured: ScoreTable | None = None,
+    measured_only: bool = False,
+) -> Grouping:
+    """Exact network selection on the predicted mean gains (measured combinations at their
+    measured gains when ``measured`` is given) under ``budget`` networks;
+    ``measured_only``: choose among measured combinations only (their values carry no
+    model error, so the choice cannot exploit it). Returns the :class:`Grouping`
+    (``predicted`` = sum over tasks of each task's best gain)."""
+    table = pred.table(_with_measured(pred, pred.mean, measured))
+    if measured_only:
+        from taskaffinity.tables import take_rows
+
+        rows = np.flatnonzero(pred.measured | (pred.members.sum(axis=1) == 1))
+        table = take_rows(table, rows.tolist())
+    return select_networks(table, budget)
+
+
+def _value(table_values: np.ndarray, members: np.ndarray, rows: Sequence[int]) -> float:
+    vals = np.where(members[list(rows)], table_values[list(rows)], -np.inf)
+    return float(vals.max(axis=0).sum())
+
+
+def choose_next(
+    predictor: Predictor,
+    measured: ScoreTable,
+    candidates: Sequence[Sequence[str]],
+    budgets: Sequence[float],
+    k: int,
+    *,
+    n_draws: int = 16,
+    seed: int = 0,
+    level: float = 0.9,
+    tolerance: float = 0.0,
+    measured_only: bool = False,
+) -> ActiveChoice:
+    """Choose the next ``k`` combinations to train among ``candidates`` (every combination
+    the study may train; measured ones are never chosen again).
+
+    ``measured``: the gain table so far; ``budgets``: the network budgets the answer is for;
+    ``n_draws`` posterior draws (seeded by ``seed``); ``level`` / ``tolerance``: the
+    stopping rule (module docstring); ``measured_only``: the recommendation chooses among
+    measured combinations only. Returns an :class:`ActiveChoice`. Raises
+    :class:`~taskaffinity.errors.InputError` when ``k`` < 1 or no budget is given.
+    """
+    if k < 1:
+        raise InputError(f"batch {k} must be at least 1", field="batch")
+    if not budgets:
+        raise InputError("no network budget given", field="budgets")
+    pred = predictor.predict(measured, candidates, n_draws=n_draws, seed=seed, level=level)
+    assert pred.draws is not None
+    members = pred.members
+    index = {g: i for i, g in enumerate(pred.groups)}
+    votes = np.zeros(len(pred.groups))
+    recs = {
+        float(b): recommend(pred, b, measured=measured, measured_only=measured_only)
+        for b in budgets
+    }
+    regrets: dict[float, list[float]] = {b: [] for b in recs}
+    for d in range(n_draws):
+        vals = _with_measured(pred, pred.draws[d], None)
+        table = pred.table(vals)
+        signed = np.where(members, vals, -np.inf)
+        for b, rec in recs.items():
+            sol = select_networks(table, b)
+            for grp in sol.groups:
+                votes[index[grp]] += 1
+            rec_rows = [index[g] for g in rec.groups]
+            regrets[b].append(sol.predicted - _value(signed, members, rec_rows))
+    votes /= n_draws * len(recs)
+    open_ = np.flatnonzero(~pred.measured & (members.sum(axis=1) >= 2))
+    uncertainty = np.nansum(pred.sd, axis=1)
+    order = sorted(open_.tolist(), key=lambda g: (-votes[g], -uncertainty[g], g))
+    chosen = order[:k]
+    regret = {b: float(np.quantile(r, level)) for b, r in regrets.items()}
+    return ActiveChoice(
+        tuple(pred.groups[g] for g in chosen),
+        tuple(float(votes[g]) for g in chosen),
+        recs,
+        regret,
+        all(r <= tolerance + 1e-12 for r in regret.values()),
+        pred,
+    )
+
+
+def settled(choice: ActiveChoice) -> bool:
+    """The stopping rule: every budget's recommendation is within the tolerance of the
+    optimum in at least the ``level`` share of the posterior draws (see
+    :func:`choose_next`)."""
+    return choice.settled
