@@ -124,7 +124,14 @@ def analyze(
     if out is not None:
         from taskaffinity.report import write_table_report
 
-        path = write_table_report(result, out, title=title, subtitle=f"Scores from {scores}")
+        path = write_table_report(
+            result,
+            out,
+            title=title,
+            subtitle=f"Scores from {scores}",
+            scores=table,
+            seeds=seeds or None,
+        )
         typer.echo(f"wrote {path}")
 
 

@@ -9,13 +9,16 @@ from typing import Annotated
 import typer
 
 from taskaffinity.cli._affinity_args import write_json
-from taskaffinity.cli._app import app, fail
+from taskaffinity.cli._app import WrappingGroup, app, fail
 from taskaffinity.errors import TaskAffinityError
 
 __all__ = ["baseline_app"]
 
 baseline_app = typer.Typer(
-    help="Baselines to compare fine-tuned scores with.", no_args_is_help=True
+    help="Baselines to compare fine-tuned scores with.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    cls=WrappingGroup,
 )
 app.add_typer(baseline_app, name="baseline")
 

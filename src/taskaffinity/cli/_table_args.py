@@ -15,7 +15,7 @@ import typer
 
 from taskaffinity.errors import InputError
 from taskaffinity.grouping import score_on
-from taskaffinity.tables import TableFormat, read_table
+from taskaffinity.tables import TableFormat, read_table, resolve_format
 from taskaffinity.types import Grouping, ScoreTable
 
 __all__ = [
@@ -35,6 +35,8 @@ __all__ = [
     "load_table",
     "load_test_table",
     "on_test",
+    "select_format",
+    "table_format",
 ]
 
 #: The formats ``select`` reads: every :class:`~taskaffinity.tables.TableFormat` and
@@ -44,14 +46,28 @@ SelectFormat = StrEnum(  # type: ignore[misc]
 )
 
 
-Fmt = Annotated[TableFormat, typer.Option("--format", help="Table format.")]
+_DETECTED = (
+    "Default: detected from the file's first row (matrix: a square score matrix such as a "
+    "report's scores.csv; csv: a long CSV such as seeds.csv{affinity}), else standley."
+)
+Fmt = Annotated[
+    TableFormat | None,
+    typer.Option(
+        "--format",
+        help="Table format; matrix: the square score matrix analyze reads. "
+        + _DETECTED.format(affinity=""),
+        show_default=False,
+    ),
+]
 SelectFmt = Annotated[
-    SelectFormat,
+    SelectFormat | None,
     typer.Option(
         "--format",
         help="Table format; matrix: the square score matrix analyze reads; affinity: a "
         "square affinity matrix (row = target, column = source; CSV, or the JSON of "
-        "estimate), groups chosen by TAG's rule.",
+        "estimate), groups chosen by TAG's rule. "
+        + _DETECTED.format(affinity="; affinity: an empty diagonal, as gain_rate.csv, or .json"),
+        show_default=False,
     ),
 ]
 SingletonScore = Annotated[
@@ -80,13 +96,35 @@ JsonOut = Annotated[Path | None, typer.Option("--json", help="Write the results 
 Test = Annotated[Path | None, typer.Option(help="Table to score the choice on (same format).")]
 
 
+def select_format(path: Path, given: SelectFormat | str | None) -> SelectFormat:
+    """``select``'s format for the table at ``path``: ``given`` (the ``--format``) unless
+    the file's first row contradicts it (:func:`taskaffinity.tables.resolve_format`: an
+    InputError naming file, line and field ``format``); without it, the detected one
+    (matrix, csv or affinity), else standley."""
+    choices = tuple(f.value for f in SelectFormat)
+    value = None if given is None else SelectFormat(given).value
+    return SelectFormat(resolve_format(path, value, choices=choices, default="standley"))
+
+
+def table_format(path: Path, given: TableFormat | str | None) -> TableFormat:
+    """As :func:`select_format`, among the :class:`~taskaffinity.tables.TableFormat`
+    formats (``partition``, ``surrogate``)."""
+    choices = tuple(f.value for f in TableFormat)
+    value = None if given is None else TableFormat(given).value
+    return TableFormat(resolve_format(path, value, choices=choices, default="standley"))
+
+
 def load_table(
-    path: Path, fmt: TableFormat | str, members: Path | None, names: str | None, lower: bool
+    path: Path,
+    fmt: TableFormat | str | None,
+    members: Path | None,
+    names: str | None,
+    lower: bool,
 ) -> ScoreTable:
     """The table at ``path`` read by :func:`taskaffinity.tables.read_table` from the
-    command's options (``names`` comma-separated; ``lower``: csv and matrix scores are
-    losses)."""
-    fmt = TableFormat(fmt)
+    command's options (``fmt`` None: detected, see :func:`table_format`; ``names``
+    comma-separated; ``lower``: csv and matrix scores are losses)."""
+    fmt = table_format(path, fmt)
     if fmt is TableFormat.mtgnet and members is None:
         raise InputError("--members is required with --format mtgnet", field="members")
     name_list = names.split(",") if names else None
@@ -96,7 +134,7 @@ def load_table(
 def load_test_table(
     path: Path | None,
     val: ScoreTable,
-    fmt: TableFormat | str,
+    fmt: TableFormat | str | None,
     members: Path | None,
     names: str | None,
     lower: bool,

@@ -170,8 +170,8 @@ def analysis_tables(a: Analysis) -> dict[str, Table]:
             for j in range(len(t))
             if np.isfinite(a.gain.values[i, j])
         ]
-        out["seeds"] = Table(
-            "seeds",
+        out["seeds"] = Table(  # its CSV: seed_intervals.csv (seeds.csv: the scores per seed)
+            "seed_intervals",
             f"Means and 95% intervals over {s.n_seeds} seeds",
             (
                 "target",

@@ -17,7 +17,8 @@ from taskaffinity.report._fewshot_section import fewshot_section
 from taskaffinity.report._section import ReportSection
 from taskaffinity.report._tables import Table
 from taskaffinity.study import read_fewshot
-from taskaffinity.types import RunResult
+from taskaffinity.tables import write_seeded_csv
+from taskaffinity.types import RunResult, ScoreTable
 
 if TYPE_CHECKING:  # pragma: no cover
     from taskaffinity.study import StudyData
@@ -42,11 +43,18 @@ def write_table_report(
     subtitle: str = "",
     runs: Sequence[RunResult] | None = None,
     extra_sections: Iterable[ReportSection] = (),
+    scores: ScoreTable | None = None,
+    seeds: Sequence[int] | None = None,
 ) -> Path:
     """Write the report of ``analysis`` into ``out_dir`` (created); return the path of
     ``report.html``. Also writes ``analysis.json``, ``tables.md``, ``<table>.csv`` (scores,
-    gain_rate, stability, partners, categories, and all_tasks, baselines, seeds, costs,
-    failed when available) and every figure as ``<name>.png``."""
+    gain_rate, gain_rate_ci, stability, partners, categories, and all_tasks, baselines,
+    seed_intervals, costs, failed when available) and every figure as ``<name>.png``.
+
+    ``scores``: the table ``analysis`` was computed from; when it has scores of two seeds
+    or more (``seed_scores``, slices = ``seeds``), ``seeds.csv`` holds them in the long
+    layout ``target,source,seed,score`` that ``taskaffinity analyze`` reads back into the
+    same numbers (:func:`taskaffinity.tables.write_seeded_csv`)."""
     import jinja2
 
     from taskaffinity import __version__
@@ -60,6 +68,8 @@ def write_table_report(
     (out / "tables.md").write_text(md, "utf-8")
     for t in tables:
         t.write_csv(out / f"{t.name}.csv")
+    if scores is not None and scores.seed_scores is not None and len(scores.seed_scores) > 1:
+        write_seeded_csv(scores, out / "seeds.csv", seeds=seeds)
     for s in sections:
         for f in s.figures:
             (out / f"{f.name}.png").write_bytes(f.png)
@@ -97,8 +107,9 @@ def write_study_report(
     """Analyse a stored study (``taskaffinity.study.open_study``) and write its report
     into ``out_dir``: the table report plus run costs and failed runs; returns the
     ``report.html`` path."""
+    table = study.score_table()
     analysis = analyze(
-        study.score_table(),
+        table,
         categories=study.categories(),
         baselines=study.baselines(),
         seeds=study.seeds,
@@ -120,4 +131,6 @@ def write_study_report(
         subtitle=subtitle,
         runs=runs,
         extra_sections=extra_sections,
+        scores=table,
+        seeds=study.seeds,
     )
