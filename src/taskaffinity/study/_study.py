@@ -14,26 +14,25 @@ from typing import TYPE_CHECKING, Any
 from taskaffinity.config import StudyConfig, dump_config, import_object, load_config
 from taskaffinity.errors import InputError
 from taskaffinity.study._claims import DEFAULT_LEASE, Lease
-from taskaffinity.study._driver import Driven, drive, make_executor
-from taskaffinity.study._migrate import migrate_keys
+from taskaffinity.study._context import StudyContext
+from taskaffinity.study._driver import Driven, drive
+from taskaffinity.study._identity import check_same_study
+from taskaffinity.study._layout import CONFIG_NAME, STORE_NAME
 from taskaffinity.study._plan import plan_runs, submission_order
 from taskaffinity.study._progress import StudyProgress
-from taskaffinity.study._store import ResultStore, store_errors
+from taskaffinity.study._schema import RunKeys
+from taskaffinity.study._snapshot import write_snapshot
+from taskaffinity.study._sqlite import store_errors
+from taskaffinity.study._store import ResultStore
 from taskaffinity.study._validate import check_study
 from taskaffinity.types import RunResult, RunSpec
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from taskaffinity.backends import RunBackend
-    from taskaffinity.tasks import TaskSuite
 
 log = logging.getLogger(__name__)
 
-__all__ = ["STORE_NAME", "StudySummary", "make_backend", "run_study"]
-
-STORE_NAME = "study.sqlite"
-CONFIG_NAME = "config.yaml"
+__all__ = ["StudySummary", "make_backend", "run_study"]
 
 
 @dataclass(frozen=True)
@@ -104,8 +103,14 @@ def run_study(
     progress: bool = True,
     backend: RunBackend = None,
     lease: float = DEFAULT_LEASE,
+    replace_config: bool = False,
 ) -> StudySummary:
     """Train every run of ``config``'s plan not yet stored complete in ``out_dir``.
+
+    A folder holds one study: when ``out_dir`` already holds a config that ``config`` does
+    not merely extend (other tasks or backend settings; other seeds, plan or name extend
+    it), InputError names the differences before anything is written, unless
+    ``replace_config`` (then ``config`` becomes the folder's; every stored run is kept).
 
     Writes ``out_dir/config.yaml`` and ``out_dir/study.sqlite``. Runs stored complete are
     never trained again; failed runs are tried again. A run that raises is stored failed
@@ -129,12 +134,14 @@ def run_study(
     backend = _writing_into(backend if backend is not None else make_backend(config), out)
     specs = plan_runs(config, suite, backend)
     check_study(config, suite, backend, specs, workers=workers)  # before anything is written
+    check_same_study(config, out, replace=replace_config)
     n_workers = max(1, workers or config.executor.workers)
     db = out / STORE_NAME
-    with store_errors(db):
-        migrate_keys(db, backend, suite)  # stores keyed the former way keep their runs
-    with store_errors(db), ResultStore(db) as store, Lease(store, lease) as claims:
+    # an older store is upgraded (runs keyed the former way keep their runs), a newer refused
+    keys = RunKeys(backend, suite)
+    with store_errors(db), ResultStore(db, keys=keys) as store, Lease(store, lease) as claims:
         dump_config(config, out / CONFIG_NAME)
+        write_snapshot(suite, out)  # what report/select read when the data is not here
         store.sync_plan(specs)
         status = store.status_of(s.key for s in specs)
         todo = deque(submission_order([s for s in specs if status.get(s.key) != "complete"], suite))
@@ -144,14 +151,11 @@ def run_study(
         # One executor, made when there is a first run to train, serves the planned seeds
         # and every adaptive round: its workers (and what they loaded) live until the
         # study ends. Closed once, killing runs in flight when anything raised (Ctrl-C).
-        made: list[Any] = []
-
-        def executor() -> Any:
-            if not made:
-                slots = n_workers if adaptive else min(n_workers, len(todo))
-                made.append(make_executor(config, backend, suite, slots))
-            return made[0]
-
+        ctx = StudyContext(
+            config, suite, backend, store, claims,
+            workers=n_workers if adaptive else min(n_workers, len(todo)),
+            progress=progress, since=since,
+        )  # fmt: skip
         aborted = True
         try:
             with StudyProgress(len(specs), skipped, enabled=progress) as bar:
@@ -160,17 +164,14 @@ def run_study(
                         f"{skipped} of {len(specs)} runs already stored in {out}; skipping them"
                     )
                 if todo:
-                    done = drive(store, bar, executor(), todo, claims, since=since)
+                    done = drive(ctx, bar, todo)
             if adaptive:
-                specs, more, more_skipped = _adaptive_rounds(
-                    config, suite, backend, store, specs, executor, progress, claims, since
-                )
+                specs, more, more_skipped = _adaptive_rounds(ctx, specs)
                 done = done + more
                 skipped += more_skipped
             aborted = False
         finally:
-            for ex in made:
-                ex.close(abort=aborted)
+            ctx.close(abort=aborted)
         store.check_file()
         final = store.status_of(s.key for s in specs)
         failures = tuple(r for r in store.results() if r.status == "failed")
@@ -187,26 +188,18 @@ def run_study(
     )
 
 
-def _adaptive_rounds(
-    config: StudyConfig,
-    suite: TaskSuite,
-    backend: RunBackend,
-    store: ResultStore,
-    specs: list[RunSpec],
-    executor: Callable[[], Any],
-    progress: bool,
-    claims: Lease,
-    since: float,
-) -> tuple[list[RunSpec], Driven, int]:
+def _adaptive_rounds(ctx: StudyContext, specs: list[RunSpec]) -> tuple[list[RunSpec], Driven, int]:
     """Run ``plan.adaptive``'s rounds (:mod:`taskaffinity.study._adaptive`) after the
-    planned seeds on the study's executor (``executor()`` makes it on first need; the
-    caller closes it); returns the extended plan, what was driven and runs found stored."""
+    planned runs ``specs`` on the study's executor (``ctx.executor()`` makes it on first
+    need; the caller closes it); returns the extended plan, what was driven and runs found
+    stored."""
     from taskaffinity.study._adaptive import next_round
 
+    config, store = ctx.config, ctx.store
     done, skipped = Driven(), 0
     max_seeds = int(config.plan.adaptive["max_seeds"])  # type: ignore[index]
     for _ in range(max_seeds):
-        rnd = next_round(config, suite, backend, store.results())
+        rnd = next_round(config, ctx.suite, ctx.backend, store.results())
         if not rnd.specs:
             log.info("adaptive seeds: stop (%s)", rnd.reason)
             break
@@ -216,12 +209,11 @@ def _adaptive_rounds(
         status = store.status_of(s.key for s in rnd.specs)
         todo = deque(s for s in rnd.specs if status.get(s.key) != "complete")
         skipped += len(rnd.specs) - len(todo)
-        with StudyProgress(len(rnd.specs), len(rnd.specs) - len(todo), enabled=progress) as bar:
+        with StudyProgress(len(rnd.specs), len(rnd.specs) - len(todo), enabled=ctx.progress) as bar:
             bar.log(
                 f"adaptive seeds: {rnd.reason}; seed {rnd.seed}: {len(rnd.specs)} runs "
                 f"({len(todo)} to train)"
             )
             if todo:
-                more = drive(store, bar, executor(), todo, claims, since=since)
-                done = done + more
+                done = done + drive(ctx, bar, todo)
     return specs, done, skipped
