@@ -154,7 +154,8 @@ class BudgetRecommendation:
     there were too many groupings to enumerate, or no interval with one seed), the
     comparisons on test with training ``alone`` and ``together`` (signed differences,
     positive = the choice is better), a plain ``statement`` and the ``estimates``'
-    groupings."""
+    groupings. ``n_considered``: the other groupings the budget allows (enumerated when
+    the alternatives were searched)."""
 
     budget: float | None
     choice: Choice | None
@@ -167,6 +168,7 @@ class BudgetRecommendation:
     statement: str = ""
     estimates: tuple[EstimateChoice, ...] = ()
     error: str = ""
+    n_considered: int = 0
 
     def to_dict(self, chosen_on: str) -> dict[str, Any]:
         """JSON record (module docstring of :mod:`taskaffinity.recommendation`)."""
@@ -184,6 +186,7 @@ class BudgetRecommendation:
         out["alternatives"] = [a.to_dict() for a in self.alternatives]
         out["alternatives_count"] = self.n_alternatives
         out["alternatives_searched"] = self.alternatives_searched
+        out["groupings_considered"] = self.n_considered
         out["estimates"] = [e.to_dict() for e in self.estimates]
         return out
 
@@ -348,19 +351,21 @@ def _statement(b_alone: Interval | None, b_together: Interval | None, is_alone: 
 def _alternatives(
     s: _Scores, rows: list[int], budget: int, disjoint: bool, exactly: int | None,
     analysis: Analysis | None,
-) -> tuple[tuple[Choice, ...], int, bool]:  # fmt: skip
+) -> tuple[tuple[Choice, ...], int, bool, int]:  # fmt: skip
     """Up to :data:`SHOWN_ALTERNATIVES` other groupings whose per-seed difference from the
     choice on the choosing split has a 95% interval including 0 (best first), their count,
-    and whether they were searched."""
-    if len(s.sc.seeds) < 2:
-        return (), 0, False
+    whether they were searched, and how many other groupings the budget allows (distinct
+    assignments; 0 when not enumerated)."""
     cands = enumerate_candidates(s.mean, s.choose, budget, disjoint=disjoint, exactly=exactly)
     if not cands.complete:
-        return (), 0, False
+        return (), 0, False, 0
+    same = (cands.assign == s.assign_of(rows)[None]).all(axis=1)
+    considered = len({tuple(a) for a in cands.assign[~same]})
+    if len(s.sc.seeds) < 2:
+        return (), 0, False, considered
     mine = per_seed(s.choose, s.assign_of(rows))
     diff = mine[:, None] - cands.values
     _, low, _, n = t_interval(diff, axis=0)
-    same = (cands.assign == s.assign_of(rows)[None]).all(axis=1)
     close = np.flatnonzero((low <= 0) & (n >= 2) & ~same)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
@@ -375,7 +380,7 @@ def _alternatives(
         if len(shown) == SHOWN_ALTERNATIVES:
             break
     count = len({tuple(cands.assign[k]) for k in close})
-    return tuple(shown), count, True
+    return tuple(shown), count, True, considered
 
 
 def _estimate_choice(
@@ -445,7 +450,7 @@ def recommend(
         limit = n if budget is None else min(int(budget), n)
         if kind == "partition" and max_groups is not None:
             limit = min(limit, max_groups)
-        alts, count, searched = _alternatives(
+        alts, count, searched, considered = _alternatives(
             s, rows, limit, kind == "partition", n_groups if kind == "partition" else None,
             analysis,
         )  # fmt: skip
@@ -467,6 +472,7 @@ def recommend(
             BudgetRecommendation(
                 budget, choice, g.exact, alts, count, searched, alone, together,
                 _statement(alone, together, is_alone, is_together, len(scores.seeds)), est,
+                n_considered=considered,
             )
         )  # fmt: skip
     return Recommendation(

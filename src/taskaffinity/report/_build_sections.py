@@ -5,16 +5,21 @@ all tasks, baselines, asymmetry, seeds, run costs, failed runs) built from an
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from taskaffinity.analysis import Analysis
 from taskaffinity.report._content import analysis_tables, run_tables
 from taskaffinity.report._figures_data import baseline_bars_data, heatmap_data, stability_data
 from taskaffinity.report._section import ReportFigure, ReportSection
+from taskaffinity.report._settled import (
+    has_intervals,
+    settled_categories_table,
+    settled_partners_table,
+)
 from taskaffinity.report._tables import Table, fmt
 from taskaffinity.types import RunResult
 
-__all__ = ["build_sections"]
+__all__ = ["build_sections", "run_sections"]
 
 
 def _explain(text: str) -> str:
@@ -51,17 +56,73 @@ def _figure(name: str, drawn: tuple[bytes, dict[str, str]], caption: str) -> Rep
     return ReportFigure(name, png, caption, alt=caption)
 
 
-def build_sections(a: Analysis, runs: Sequence[RunResult] | None = None) -> list[ReportSection]:
-    """The report's standard sections for ``a`` (and the run costs when ``runs`` given)."""
+def run_sections(runs: Sequence[RunResult]) -> list[ReportSection]:
+    """The per-run cost table, collapsed (``<details>``), and the failed runs when any;
+    the report puts them at its end."""
+    rt = run_tables(runs)
+    total = rt["costs"].rows[-1]
+    costs = (
+        f"<details><summary>{len(runs)} runs, {fmt(total[3], spec='.0f')} s of training in "
+        f"all (show the table)</summary>{_tables_html(rt['costs'])}</details>"
+    )
+    out = [ReportSection("Run costs", costs)]
+    if "failed" in rt:
+        out.append(ReportSection("Failed runs", _tables_html(rt["failed"])))
+    return out
+
+
+def _partners(a: Analysis, tabs: dict[str, Table]) -> ReportSection:
+    if not has_intervals(a):
+        return ReportSection(
+            "Best and worst partners",
+            _explain("One measurement per cell: no interval tells these partners from noise.")
+            + _tables_html(tabs["partners"]),
+        )
+    return ReportSection(
+        "Best and worst partners",
+        _explain(
+            "Per target, the partner with the highest gain rate among those that help with "
+            "a settled sign (95% interval above 0) and the one with the lowest among those "
+            "that hurt with a settled sign, each with its interval; <i>unsettled</i> counts "
+            "the partners whose interval includes 0 (partners.csv lists the best and worst "
+            "of every measured cell)."
+        )
+        + _tables_html(settled_partners_table(a)),
+    )
+
+
+def _categories(a: Analysis, tabs: dict[str, Table]) -> ReportSection:
+    if not has_intervals(a):
+        return ReportSection("Category synergy", _tables_html(tabs["categories"]))
+    return ReportSection(
+        "Category synergy",
+        _explain(
+            "Per (target category, source category): measured pair results, those that "
+            "help and hurt with a settled sign, the unsettled ones, and the mean gain rate "
+            "of the settled ones (categories.csv counts every positive cell)."
+        )
+        + _tables_html(settled_categories_table(a)),
+    )
+
+
+def build_sections(
+    a: Analysis,
+    runs: Sequence[RunResult] | None = None,
+    *,
+    metrics: Mapping[str, str] | None = None,
+) -> list[ReportSection]:
+    """The report's standard sections for ``a`` (and, when ``runs`` is given, the run
+    costs and failed runs of :func:`run_sections` at the end); ``metrics`` (task -> main
+    metric) names each task's metric on the heatmap's diagonal and in the tables."""
     from taskaffinity.report.matplotlib import draw_bars, draw_heatmap, draw_stability
 
-    tabs = analysis_tables(a)
+    tabs = analysis_tables(a, metrics)
     heat = _figure(
         "gain_rate_heatmap",
-        draw_heatmap(heatmap_data(a)),
+        draw_heatmap(heatmap_data(a, metrics)),
         "Gain rate in percent: rows are target tasks, columns auxiliary tasks; "
         "blue = the auxiliary helped, red = it hurt; the diagonal shows the "
-        "single-task score.",
+        "single-task score" + (" and its metric." if metrics else "."),
     )
     stab = _figure(
         "stability",
@@ -110,10 +171,10 @@ def build_sections(a: Analysis, runs: Sequence[RunResult] | None = None) -> list
             + _tables_html(tabs["scores"]),
         ),
         ReportSection("Stability", _tables_html(tabs["stability"]), (stab,)),
-        ReportSection("Best and worst partners", _tables_html(tabs["partners"])),
+        _partners(a, tabs),
     ]
     if a.categories:
-        sections.append(ReportSection("Category synergy", _tables_html(tabs["categories"])))
+        sections.append(_categories(a, tabs))
     if "all_tasks" in tabs:
         sections.append(ReportSection("All tasks together", _tables_html(tabs["all_tasks"])))
     if "baselines" in tabs:
@@ -144,8 +205,5 @@ def build_sections(a: Analysis, runs: Sequence[RunResult] | None = None) -> list
     if "seeds" in tabs:
         sections.append(ReportSection("Seeds", _tables_html(tabs["seeds"])))
     if runs:
-        rt = run_tables(runs)
-        sections.append(ReportSection("Run costs", _tables_html(rt["costs"])))
-        if "failed" in rt:
-            sections.append(ReportSection("Failed runs", _tables_html(rt["failed"])))
+        sections += run_sections(runs)
     return sections

@@ -3,7 +3,8 @@ themselves (their costs and the failed runs)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 import numpy as np
 
@@ -85,11 +86,57 @@ def gain_interval_table(a: Analysis) -> Table:
     )
 
 
-def analysis_tables(a: Analysis) -> dict[str, Table]:
+#: Number formats shown (HTML, Markdown) by column name: gain rates to one decimal,
+#: scores to three; matrix tables by table name.
+RATE, SCORE, DELTA = "+.1f", ".3f", "+.3f"
+COLUMN_FORMATS = {
+    **dict.fromkeys(("gain_rate", "low", "high", "best_gain", "worst_gain", "gain_low",
+                     "gain_high"), RATE),
+    **dict.fromkeys(("single", "max", "min", "range", "std", "all", "baseline", "score",
+                     "score_low", "score_high"), SCORE),
+    **dict.fromkeys(("delta", "delta_low", "delta_high", "single - baseline"), DELTA),
+    "share": ".2f",
+    "seconds": ".1f",
+}  # fmt: skip
+MATRIX_FORMATS = {"scores": SCORE, "gain_rate": RATE}
+#: Tables whose rows are tasks: the task is shown with its metric.
+TASK_ROWS = ("scores", "gain_rate", "stability", "all_tasks", "baselines")
+
+
+def _shown(a: Analysis, table: Table, metrics: Mapping[str, str] | None) -> Table:
+    """``table`` with its number formats and shown texts: ``task (metric)`` in the first
+    column of task rows, and in the gain-rate matrix why a row is empty when the task's
+    single score is 0. The raw values (and so the CSV) are unchanged."""
+    if table.matrix:
+        formats = {"*": MATRIX_FORMATS.get(table.name, SCORE)}
+    else:
+        formats = {c: COLUMN_FORMATS[c] for c in table.columns if c in COLUMN_FORMATS}
+    texts = None
+    if table.name in TASK_ROWS or table.name == "gain_rate":
+        zero = {t for t, v in zip(a.tasks, a.gain.singles, strict=True) if v == 0}
+        grid = []
+        for row in table.rows:
+            task = row[0]
+            cells = [f"{task} ({metrics[task]})" if metrics and task in metrics else ""]
+            for v in row[1:]:
+                undefined = table.name == "gain_rate" and task in zero and v is None
+                cells.append("undefined: single score is 0" if undefined else "")
+            grid.append(tuple(cells))
+        if any(any(c) for c in grid):
+            texts = tuple(grid)
+    return replace(table, formats=formats, texts=texts if texts else table.texts)
+
+
+def analysis_tables(a: Analysis, metrics: Mapping[str, str] | None = None) -> dict[str, Table]:
     """Tables keyed by file stem: scores, gain_rate (HTML: unsettled cells marked, the
     interval as tooltip), gain_rate_ci, stability, partners, categories and, when
     available, all_tasks, baselines, seeds. Matrix tables use row = target, column =
-    source (``a.sources``)."""
+    source (``a.sources``). ``metrics`` (task -> main metric) is shown beside each task in
+    the HTML and Markdown of task rows; numbers are shown to :data:`COLUMN_FORMATS`."""
+    return {k: _shown(a, v, metrics) for k, v in _analysis_tables(a).items()}
+
+
+def _analysis_tables(a: Analysis) -> dict[str, Table]:
     t, src = a.tasks, a.sources
     out = {
         "scores": _matrix(
@@ -209,6 +256,7 @@ def run_tables(runs: Sequence[RunResult]) -> dict[str, Table]:
             "Run costs",
             ("tasks", "seed", "status", "seconds", "steps", "examples"),
             (*rows, total),
+            formats={"seconds": ".1f"},
         )
     }
     failed = [r for r in runs if not r.ok]

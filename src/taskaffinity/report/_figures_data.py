@@ -4,6 +4,7 @@ drawing is in :mod:`taskaffinity.report.matplotlib`, as optuna splits its visual
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -41,15 +42,21 @@ def _fmt(x: float | None, spec: str) -> str:
     return "" if x is None or not math.isfinite(x) else format(x, spec)
 
 
-def heatmap_data(analysis: Analysis) -> HeatmapData:
-    """Heatmap of ``analysis.gain_rate`` (positive = the auxiliary helped the target)."""
+def heatmap_data(analysis: Analysis, metrics: Mapping[str, str] | None = None) -> HeatmapData:
+    """Heatmap of ``analysis.gain_rate`` (positive = the auxiliary helped the target); the
+    diagonal shows the single-task score to three decimals, with the task's metric under
+    it when ``metrics`` (task -> metric name) is given."""
     rate = analysis.gain_rate
     n_rows, n_cols = rate.shape
     singles = analysis.gain.singles
+
+    def diagonal(i: int) -> str:
+        text = _fmt(singles[i], ".3f")
+        metric = (metrics or {}).get(analysis.tasks[i])
+        return f"{text}\n{metric}" if text and metric else text
+
     text = tuple(
-        tuple(
-            _fmt(singles[i], ".3g") if i == j else _fmt(rate[i, j], "+.1f") for j in range(n_cols)
-        )
+        tuple(diagonal(i) if i == j else _fmt(rate[i, j], "+.1f") for j in range(n_cols))
         for i in range(n_rows)
     )
     finite = np.abs(rate[np.isfinite(rate)])

@@ -4,18 +4,29 @@ per table and the PNG figures."""
 
 from __future__ import annotations
 
+import html
 import json
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from taskaffinity.analysis import Analysis, analyze
-from taskaffinity.report._build_sections import build_sections
+from taskaffinity.errors import InputError
+from taskaffinity.recommendation import ResultWarning, result_warnings
+from taskaffinity.report._build_sections import build_sections, run_sections
 from taskaffinity.report._content import analysis_tables, run_tables
 from taskaffinity.report._fewshot_section import fewshot_section
+from taskaffinity.report._recommendation_section import recommendation_section
 from taskaffinity.report._section import ReportSection
+from taskaffinity.report._settled import (
+    has_intervals,
+    settled_categories_table,
+    settled_partners_table,
+)
+from taskaffinity.report._setup_section import setup_section
 from taskaffinity.report._tables import Table
+from taskaffinity.report._warnings_section import warnings_section
 from taskaffinity.study import read_fewshot
 from taskaffinity.tables import write_seeded_csv
 from taskaffinity.types import RunResult, ScoreTable
@@ -28,8 +39,14 @@ __all__ = ["write_study_report", "write_table_report"]
 log = logging.getLogger(__name__)
 
 
-def _all_tables(a: Analysis, runs: Sequence[RunResult] | None) -> list[Table]:
-    tables = list(analysis_tables(a).values())
+def _all_tables(
+    a: Analysis, runs: Sequence[RunResult] | None, metrics: Mapping[str, str] | None = None
+) -> list[Table]:
+    tables = list(analysis_tables(a, metrics).values())
+    if has_intervals(a):
+        tables.append(settled_partners_table(a))
+        if a.task_categories is not None:
+            tables.append(settled_categories_table(a))
     if runs:
         tables += list(run_tables(runs).values())
     return tables
@@ -45,6 +62,9 @@ def write_table_report(
     extra_sections: Iterable[ReportSection] = (),
     scores: ScoreTable | None = None,
     seeds: Sequence[int] | None = None,
+    metrics: Mapping[str, str] | None = None,
+    lead_sections: Iterable[ReportSection] = (),
+    warnings: Sequence[ResultWarning] | None = None,
 ) -> Path:
     """Write the report of ``analysis`` into ``out_dir`` (created); return the path of
     ``report.html``. Also writes ``analysis.json``, ``tables.md``, ``<table>.csv`` (scores,
@@ -54,15 +74,30 @@ def write_table_report(
     ``scores``: the table ``analysis`` was computed from; when it has scores of two seeds
     or more (``seed_scores``, slices = ``seeds``), ``seeds.csv`` holds them in the long
     layout ``target,source,seed,score`` that ``taskaffinity analyze`` reads back into the
-    same numbers (:func:`taskaffinity.tables.write_seeded_csv`)."""
+    same numbers (:func:`taskaffinity.tables.write_seeded_csv`).
+
+    The page's order: the warnings (``warnings``, by default
+    :func:`taskaffinity.recommendation.result_warnings` of ``analysis``), then
+    ``lead_sections`` (a study's recommendation and setup), the standard sections
+    (``metrics``, task -> main metric, shown beside each task), ``extra_sections``, and
+    the run costs (collapsed) and failed runs at the end."""
     import jinja2
 
     from taskaffinity import __version__
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    sections = build_sections(analysis, runs) + list(extra_sections)
-    tables = _all_tables(analysis, runs)
+    if warnings is None:
+        warnings = result_warnings(analysis)
+    warned = warnings_section(warnings)
+    sections = (
+        ([warned] if warned is not None else [])
+        + list(lead_sections)
+        + build_sections(analysis, metrics=metrics)
+        + list(extra_sections)
+        + (run_sections(runs) if runs else [])
+    )
+    tables = _all_tables(analysis, runs, metrics)
     (out / "analysis.json").write_text(json.dumps(analysis.to_json(), indent=2), "utf-8")
     md = f"# {title}\n\n" + "\n".join(t.to_markdown() for t in tables)
     (out / "tables.md").write_text(md, "utf-8")
@@ -115,6 +150,7 @@ def write_study_report(
         seeds=study.seeds,
     )
     runs = list(study.results)
+    lead, metrics, warnings = _study_parts(study, analysis, Path(out_dir))
     folder = getattr(study, "path", None)  # a study read back has one; a stand-in may not
     fewshot = read_fewshot(folder) if folder is not None else None
     if fewshot is not None:
@@ -133,4 +169,39 @@ def write_study_report(
         extra_sections=extra_sections,
         scores=table,
         seeds=study.seeds,
+        metrics=metrics,
+        lead_sections=lead,
+        warnings=warnings,
     )
+
+
+def _study_parts(
+    study: StudyData, analysis: Analysis, out: Path
+) -> tuple[list[ReportSection], dict[str, str] | None, Sequence[ResultWarning] | None]:
+    """The parts of a stored study's report that need more than its analysis: the
+    recommendation (also written to ``out/recommendation.json``), the setup, each task's
+    metric and the warnings with the test set sizes. A stand-in without a config or a
+    folder (tests) gets none of them."""
+    if getattr(study, "config", None) is None or getattr(study, "path", None) is None:
+        return [], None, None
+    from taskaffinity.recommendation import recommend_study, study_warnings, test_sizes
+
+    metrics = {t: study.suite.task(t).metric for t in analysis.tasks}
+    sizes = test_sizes(study)
+    lead: list[ReportSection] = []
+    try:
+        rec = recommend_study(study, analysis=analysis)
+    except InputError as err:
+        lead.append(
+            ReportSection(
+                "Recommendation",
+                f'<p class="explain">No recommendation: {html.escape(err.message)}</p>',
+                anchor="recommendation",
+            )
+        )
+    else:
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "recommendation.json").write_text(json.dumps(rec.to_json(), indent=2), "utf-8")
+        lead.append(recommendation_section(rec))
+    lead.append(setup_section(study, metrics, sizes))
+    return lead, metrics, study_warnings(study, analysis)

@@ -87,13 +87,15 @@ def test_csv_and_json_round_trip(table_report):
         rows = list(csv.DictReader(fh))
     assert rows[1]["task"] == "b" and rows[1]["max_source"] == "" and rows[1]["std"] == "0.0"
     md = (path.parent / "tables.md").read_text()
-    assert "## Gain rate (%)" in md and "| a | – | 5 | -5 |" in md
+    assert "## Gain rate (%)" in md and "| a | – | +5.0 | -5.0 |" in md  # one decimal
 
 
 def test_figure_data():
     a = analyze(score_table_from_matrix(TASKS, S), baselines={"a": 0.3})
     heat = heatmap_data(a)
-    assert heat.rows == TASKS and heat.text[0][0] == "0.8" and heat.text[0][1] == "+5.0"
+    assert heat.rows == TASKS and heat.text[0][0] == "0.800" and heat.text[0][1] == "+5.0"
+    named = heatmap_data(a, {"a": "accuracy"})
+    assert named.text[0][0] == "0.800\naccuracy" and named.text[1][1] == "0.500"
     assert heat.text[1][2] == "" and heat.limit == pytest.approx(5.882352941)
     bars = baseline_bars_data(a)
     assert bars.series == ("baseline", "single task") and math.isnan(bars.values[0][1])
