@@ -33,6 +33,7 @@ from multiprocessing.connection import Connection
 from multiprocessing.connection import wait as wait_ready
 from typing import TYPE_CHECKING, Any
 
+from taskaffinity.backends import RunOutOfMemoryError
 from taskaffinity.study._contract import LostAttempt, Outcome, timed_out
 from taskaffinity.types import Cost, RunResult, RunSpec
 
@@ -64,10 +65,13 @@ def failed_result(spec: RunSpec, error: str, seconds: float = 0.0) -> RunResult:
 
 
 def safe_run(backend: RunBackend, spec: RunSpec, suite: TaskSuite) -> RunResult:
-    """``backend.run(spec, suite)``; an exception becomes a failed result with its traceback."""
+    """``backend.run(spec, suite)``; an exception becomes a failed result with its traceback
+    (running out of memory: with its one-line message)."""
     start = time.perf_counter()
     try:
         result = backend.run(spec, suite)
+    except RunOutOfMemoryError as err:  # its one line says what to lower: no traceback
+        return failed_result(spec, str(err), time.perf_counter() - start)
     except Exception:
         return failed_result(spec, traceback.format_exc(), time.perf_counter() - start)
     if result.key != spec.key:
