@@ -99,3 +99,64 @@ def test_no_code_names_an_issue() -> None:
                 if pattern.search(line):
                     hits.append(f"{path.relative_to(ROOT)}:{no}: {line.strip()}")
     assert hits == []
+
+
+def _module_names() -> dict[str, Path]:
+    """Dotted name -> file of every module of the package (a package by its ``__init__``)."""
+    out = {}
+    for path in PKG.rglob("*.py"):
+        name = ".".join(path.relative_to(PKG.parent).with_suffix("").parts)
+        out[name.removesuffix(".__init__")] = path
+    return out
+
+
+def _imported_modules(path: Path, modules: dict[str, Path]) -> set[str]:
+    """The package's modules that ``path`` imports (at the top, inside functions or under
+    ``TYPE_CHECKING``): ``from pkg import name`` imports ``pkg.name`` when that is a
+    module, else ``pkg``; ``import a.b.c`` imports the longest of ``a.b.c``, ``a.b`` that
+    is a module. The parent packages Python runs first are not counted (every module
+    would otherwise cycle with its package's ``__init__``)."""
+    here = ".".join(path.relative_to(PKG.parent).with_suffix("").parts)
+    base = here.removesuffix(".__init__").split(".")
+    if path.name != "__init__.py":
+        base = base[:-1]
+    out: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                parts = alias.name.split(".")
+                while parts and ".".join(parts) not in modules:
+                    parts.pop()
+                if parts:
+                    out.add(".".join(parts))
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                anchor = base[: len(base) - node.level + 1]
+                mod = ".".join(anchor + ([node.module] if node.module else []))
+            else:
+                mod = node.module or ""
+            for alias in node.names:
+                if f"{mod}.{alias.name}" in modules:
+                    out.add(f"{mod}.{alias.name}")
+                elif mod in modules:
+                    out.add(mod)
+    return out
+
+
+def _file_graph() -> nx.DiGraph:
+    """Module -> module of the same subpackage it imports (see :func:`_imported_modules`)."""
+    modules = _module_names()
+    graph = nx.DiGraph()
+    for name, path in modules.items():
+        graph.add_node(name)
+        for mod in _imported_modules(path, modules):
+            if _unit(mod) == _unit(name) and mod != name:
+                graph.add_edge(name, mod)
+    return graph
+
+
+def test_no_import_cycle_between_files_of_one_subpackage() -> None:
+    graph = _file_graph()
+    assert graph.has_edge("taskaffinity.study._study", "taskaffinity.study._context")
+    cycles = sorted(sorted(c) for c in nx.simple_cycles(graph))
+    assert cycles == [], f"import cycles between files of one subpackage: {cycles}"
