@@ -37,7 +37,7 @@ test: install-docs browser
 	TASKAFFINITY_FIXTURES="$${TASKAFFINITY_FIXTURES:-$(FIXTURES)}" $(BIN)/pytest
 
 docs: install-docs
-	$(BIN)/mkdocs build --strict
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
 lint:
 	$(BIN)/ruff check src tests benchmarks

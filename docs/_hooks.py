@@ -3,8 +3,10 @@
 ``[[include PATH]]`` on a line of its own is replaced by the file ``PATH`` (relative to the
 repository root) as it is; ``[[include PATH shift=N]]`` also moves its headings N levels
 down, for a result file under a page's own heading. ``[[layers]]`` becomes the layer table
-that ``tests/unit/test_layering.py`` enforces, read from that test's source. A missing
-file is an error, so ``mkdocs build --strict`` fails instead of leaving a hole.
+that ``tests/unit/test_layering.py`` enforces, read from that test's source, and
+``[[packages]]`` the table of the package's subpackages and top-level modules with the
+first sentence of each one's docstring. A missing file is an error, so
+``mkdocs build --strict`` fails instead of leaving a hole.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 INCLUDE = re.compile(r"^\[\[include (?P<path>\S+)(?: shift=(?P<shift>\d))?\]\]$", re.MULTILINE)
 LAYERS = re.compile(r"^\[\[layers\]\]$", re.MULTILINE)
+PACKAGES = re.compile(r"^\[\[packages\]\]$", re.MULTILINE)
+PKG = ROOT / "src" / "taskaffinity"
 HEADING = re.compile(r"^(#{1,6}) ", re.MULTILINE)
 FENCE = re.compile(r"^(```|~~~)")
 
@@ -63,7 +67,30 @@ def _layers_table(_: re.Match[str]) -> str:
     return "\n".join(rows) + "\n\n*Generated from `tests/unit/test_layering.py`.*\n"
 
 
+def _first_sentence(path: Path) -> str:
+    doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
+    text = " ".join(doc.split("\n\n")[0].split())
+    text = re.sub(r":\w+:`~?([^`]+)`", r"`\1`", text).replace("``", "`")
+    match = re.match(r"(.+?\.)(\s+[A-Z]|$)", text)
+    return (match[1] if match else text).rstrip(":;") or "(no docstring)"
+
+
+def _packages_table(_: re.Match[str]) -> str:
+    rows = [
+        "| subpackage or module | what it holds (its docstring's first sentence) |",
+        "|---|---|",
+    ]
+    for path in sorted(PKG.iterdir()):
+        init = path / "__init__.py"
+        if path.is_dir() and init.is_file():
+            rows.append(f"| `{path.name}/` | {_first_sentence(init)} |")
+        elif path.suffix == ".py" and path.name != "__init__.py":
+            rows.append(f"| `{path.name}` | {_first_sentence(path)} |")
+    return "\n".join(rows) + "\n\n*Generated from the package's docstrings.*\n"
+
+
 def on_page_markdown(markdown: str, **_: object) -> str:
-    """Expand ``[[include ...]]`` and ``[[layers]]`` lines."""
+    """Expand ``[[include ...]]``, ``[[layers]]`` and ``[[packages]]`` lines."""
     markdown = INCLUDE.sub(_include, markdown)
-    return LAYERS.sub(_layers_table, markdown)
+    markdown = LAYERS.sub(_layers_table, markdown)
+    return PACKAGES.sub(_packages_table, markdown)
