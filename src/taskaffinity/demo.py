@@ -3,7 +3,7 @@
 no generation task): every task alone, every pair, all tasks together, seeds 0, 1 and 2,
 then its report.
 
-The design was chosen by measurement (``benchmarks/reliability.py``, README "Reliability"):
+The design was chosen by measurement (``benchmarks/reliability.py``; docs/benchmarks):
 a narrower ``scratch`` body (width 64, feed-forward 128: about twice as fast per step as
 the default width 128 on the reference machine), dev and test scored with an exponential
 moving average of the weights (``ema: 0.99``), the last weights tested (``checkpoint:

@@ -8,7 +8,7 @@ command must exit with status 2, print no traceback (and not end in click's
 ``Aborted!``), create no ``study.sqlite`` and no output folder, and its message must name
 the file, and where the case names one, the line (``file:LINE:``) and the field
 (``field 'x'``, or the option ``--x`` for an argument). :func:`table` sums the outcomes
-per area (the README's table; ``benchmarks/validation_battery.py`` prints it).
+per area (docs/benchmarks/validation.md; ``benchmarks/validation_battery.py`` prints it).
 """
 
 from __future__ import annotations

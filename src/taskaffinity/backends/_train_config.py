@@ -6,10 +6,10 @@ Every field is an :func:`~taskaffinity._fields.option`: its help text in
 form stored in a :class:`~taskaffinity.types.RunSpec`; the execution-only fields
 ``device``, ``threads``, ``artifacts_dir``, ``micro_batch`` and ``oom_retry``
 (:attr:`TrainConfig.EXECUTION_FIELDS`) are left out of it (they must not change results,
-so they are not part of a run's identity), and so are the options added after run keys
-were first stored (:attr:`TrainConfig.KEYED_WHEN_SET`: ``schedule``, ``grad_accum``,
-``ema``, ``checkpoint``; backends add theirs) while they hold their defaults, so adding an
-option leaves every stored run's key as it was. The backend configs (``ScratchConfig``,
+so they are not part of a run's identity), and so are the options of
+:attr:`TrainConfig.KEYED_WHEN_SET` (``schedule``, ``grad_accum``, ``ema``, ``checkpoint``;
+backends add theirs) while they hold their defaults, so a new option leaves every stored
+run's key as it was. The backend configs (``ScratchConfig``,
 ``EncoderConfig``, ``LoraConfig``) extend it in their backends' folders.
 """
 
