@@ -25,8 +25,9 @@ RESULTS = HERE / "results"
 
 
 def _value(action: argparse.Action, value: Any) -> Any:
-    """A YAML value as the option's parsed value (a list joins to a comma list)."""
-    if isinstance(action, argparse._AppendAction):
+    """A YAML value as the option's parsed value: a list stays a list for a repeated option
+    or one of several values, and joins to a comma list otherwise."""
+    if isinstance(action, argparse._AppendAction) or action.nargs in ("*", "+"):
         items = value if isinstance(value, list) else [value]
         return [action.type(v) if action.type else str(v) for v in items]
     if isinstance(value, list):
