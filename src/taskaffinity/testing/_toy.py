@@ -86,12 +86,6 @@ class ToyBackend:
             tuple(tasks), self.name, {"dim": self.dim}, seed, suite.tasks_fingerprint(tasks)
         )
 
-    def previous_specs(self, spec: RunSpec, suite: TaskSuite) -> list[RunSpec]:
-        """``spec`` keyed as taskaffinity 0.1 did (the whole suite's fingerprint)."""
-        return [
-            RunSpec(spec.tasks, spec.backend, spec.backend_config, spec.seed, suite.fingerprint)
-        ]
-
     def run(self, spec: RunSpec, suite: TaskSuite) -> RunResult:
         """Score every task of ``spec`` by accuracy on its test split (its test predictions
         kept in the result)."""
