@@ -16,7 +16,7 @@ from taskaffinity.backends.scratch._model import CharTransformer
 from taskaffinity.backends.scratch._vocab import CharVocab
 from taskaffinity.backends.training import fit_in_memory, is_out_of_memory, micro_weights
 from taskaffinity.backends.training._loop import _backward_in_pieces
-from taskaffinity.study import safe_run
+from taskaffinity.study import ResultStore, safe_run
 
 TINY = {"d_model": 32, "ff_dim": 64, "heads": 2, "max_steps": 8, "threads": 1, "batch_size": 8}
 
@@ -42,17 +42,22 @@ class CrampedScratch(ScratchBackend):
         return _Cramped(config, CharVocab(suite, config.min_char_count))
 
 
-def test_retry_completes_at_the_largest_micro_batch_that_fits(suite) -> None:
+def test_retry_completes_at_the_largest_micro_batch_that_fits(suite, tmp_path) -> None:
     """8 -> 4 -> 2: the run completes at micro-batch 2 (the threshold), its key is the
-    key without oom_retry, it stores the micro-batch, and it is exactly the run trained
-    with micro_batch 2 from the start (each attempt restarts from the seed)."""
+    key without oom_retry, the store keeps the micro-batch, and it is exactly the run
+    trained with micro_batch 2 from the start (each attempt restarts from the seed)."""
     retried = CrampedScratch({**TINY, "oom_retry": True})
     plain = get_backend("scratch", TINY)
     spec = retried.spec(["vowel", "mark"], 0, suite)
     assert spec.key == plain.spec(["vowel", "mark"], 0, suite).key
-    result = retried.run(spec, suite)
+    result = safe_run(retried, spec, suite)
     assert result.ok and result.key == spec.key
-    assert {m["micro_batch"] for m in result.metrics.values()} == {2.0}
+    with ResultStore(tmp_path / "study.sqlite") as store:
+        store.sync_plan([spec])
+        store.record(result)
+        (stored,) = store.results()
+    assert stored.key == spec.key and stored.ok
+    assert {m["micro_batch"] for m in stored.metrics.values()} == {2.0}
     assert result.cost.examples == 8 * 8  # every step drew its whole batch of 8
     direct = get_backend("scratch", {**TINY, "micro_batch": 2}).run(spec, suite)
     assert direct.scores == result.scores
@@ -80,7 +85,7 @@ def test_batch_size_auto_is_the_default_with_retry(suite) -> None:
     assert lora.config.batch_size == 8 and lora.config.oom_retry
 
 
-def test_without_retry_the_run_fails_in_one_line(suite) -> None:
+def test_without_retry_the_run_fails_in_one_line(suite, tmp_path) -> None:
     backend = CrampedScratch(TINY)
     spec = backend.spec(["vowel", "mark"], 0, suite)
     with pytest.raises(RunOutOfMemoryError) as caught:
@@ -91,7 +96,12 @@ def test_without_retry_the_run_fails_in_one_line(suite) -> None:
                  "lower batch_size", "oom_retry: true", "OutOfMemoryError"):  # fmt: skip
         assert part in text, part
     # a study stores that line as the run's error, not a traceback
-    stored = safe_run(backend, spec, suite)
+    failed = safe_run(backend, spec, suite)
+    assert failed.status == "failed" and failed.error == text
+    with ResultStore(tmp_path / "study.sqlite") as store:
+        store.sync_plan([spec])
+        store.record(failed)
+        (stored,) = store.results()
     assert stored.status == "failed" and stored.error == text
 
 
