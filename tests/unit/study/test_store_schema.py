@@ -232,3 +232,38 @@ def test_the_key_step_renames_former_keys_and_a_complete_current_key_wins(tmp_pa
         assert sorted(x["status"] for x in store.attempts(b.key)) == ["complete", "failed"]
     (result,) = _query(path, f"SELECT result FROM runs WHERE key = '{a.key}'")[0]
     assert a.key in result and a_old.key not in result
+
+
+# keys that taskaffinity 0.1 gave runs on the toy suite (seed 0, each backend's default
+# config; scratch with TINY_SCRATCH), as the release before versions computed them
+# (``Backend.previous_specs``), which the key step replaced
+FORMER_KEYS = {
+    ("scratch", ("more_a",)): "47e64a1ff151067e",
+    ("scratch", ("has_c", "more_a")): "4814a046ab4e1032",
+    ("encoder", ("has_c", "more_a")): "d879d03421c730c5",
+    ("lora", ("more_a",)): "dcc979c8b61ec5d1",
+    ("lora", ("more_a", "has_c", "first")): "427089bd7cc7d0af",
+}
+
+
+@pytest.mark.parametrize(("backend_name", "tasks"), sorted(FORMER_KEYS))
+def test_the_key_step_finds_the_keys_each_backend_had(tmp_path, backend_name, tasks) -> None:
+    from taskaffinity.backends import get_backend
+    from taskaffinity.testing import TINY_SCRATCH
+
+    suite = toy_suite()
+    backend = get_backend(backend_name, TINY_SCRATCH if backend_name == "scratch" else None)
+    current = backend.spec(tasks, 0, suite)
+    old_key = FORMER_KEYS[(backend_name, tasks)]
+    path = tmp_path / "study.sqlite"
+    with ResultStore(path) as store:
+        store.sync_plan([current])
+        store.record(_result(current.key, current.tasks))
+    with sqlite3.connect(path) as con:  # the run as 0.1 stored it, in a store of version 1
+        con.execute("UPDATE runs SET key = ? WHERE key = ?", (old_key, current.key))
+        con.execute("UPDATE attempts SET key = ? WHERE key = ?", (old_key, current.key))
+        con.execute("PRAGMA user_version = 1")
+    con.close()
+    with ResultStore(path, keys=RunKeys(backend, suite)) as store:
+        assert [r["key"] for r in store.rows(plan_only=False)] == [current.key]
+        assert [a["key"] for a in store.attempts()] == [current.key]
