@@ -15,7 +15,13 @@ combinations those solutions use; :func:`settled` is the stopping rule and
 :func:`recommend` the final choice. :func:`gain_table` turns a score table into gains.
 """
 
-from taskaffinity.prediction._active import ActiveChoice, choose_next, recommend, settled
+from taskaffinity.prediction._active import (
+    RULES,
+    ActiveChoice,
+    choose_next,
+    recommend,
+    settled,
+)
 from taskaffinity.prediction._affinity_prior import AffinityPrior, aligned_affinity
 from taskaffinity.prediction._base import (
     MAX_ALL_SUBSETS,
@@ -36,6 +42,7 @@ from taskaffinity.prediction._prediction import Prediction
 __all__ = [
     "MAX_ALL_SUBSETS",
     "PREDICTORS",
+    "RULES",
     "ActiveChoice",
     "AffinityPrior",
     "HOAPredictor",

@@ -28,7 +28,7 @@ from taskaffinity.prediction._base import Predictor
 from taskaffinity.prediction._prediction import Prediction
 from taskaffinity.types import Grouping, ScoreTable
 
-__all__ = ["ActiveChoice", "choose_next", "recommend", "settled"]
+__all__ = ["RULES", "ActiveChoice", "choose_next", "recommend", "settled"]
 
 
 @dataclass(frozen=True)
@@ -63,25 +63,39 @@ def _with_measured(pred: Prediction, values: np.ndarray, measured: ScoreTable | 
     return out
 
 
+RULES = ("mean", "lower", "measured")
+"""How :func:`recommend` values an unmeasured combination: its predicted mean, the lower end
+of its interval, or not at all (only measured combinations may be chosen)."""
+
+
 def recommend(
     pred: Prediction,
     budget: float,
     *,
     measured: ScoreTable | None = None,
-    measured_only: bool = False,
+    rule: str = "mean",
+    time_limit: float | None = None,
 ) -> Grouping:
-    """Exact network selection on the predicted mean gains (measured combinations at their
-    measured gains when ``measured`` is given) under ``budget`` networks;
-    ``measured_only``: choose among measured combinations only (their values carry no
-    model error, so the choice cannot exploit it). Returns the :class:`Grouping`
-    (``predicted`` = sum over tasks of each task's best gain)."""
-    table = pred.table(_with_measured(pred, pred.mean, measured))
-    if measured_only:
+    """Exact network selection under ``budget`` networks over the predicted gains
+    (measured combinations at their measured mean gains when ``measured`` is given).
+    ``rule`` (:data:`RULES`): ``"mean"`` values every combination at its predicted mean;
+    ``"lower"`` values unmeasured combinations at the lower end of their interval (the
+    choice cannot profit from a prediction's optimism); ``"measured"`` chooses among
+    measured combinations (and single tasks) only. Returns the :class:`Grouping`
+    (``predicted`` = sum over tasks of each task's best gain). Raises
+    :class:`~taskaffinity.errors.InputError` for an unknown rule."""
+    if rule not in RULES:
+        raise InputError(f"rule {rule!r} is not one of {RULES}", field="rule")
+    values = pred.mean
+    if rule == "lower":
+        values = np.where(pred.measured[:, None], pred.mean, pred.lower)
+    table = pred.table(_with_measured(pred, values, measured))
+    if rule == "measured":
         from taskaffinity.tables import take_rows
 
         rows = np.flatnonzero(pred.measured | (pred.members.sum(axis=1) == 1))
         table = take_rows(table, rows.tolist())
-    return select_networks(table, budget)
+    return select_networks(table, budget, time_limit=time_limit)
 
 
 def _value(table_values: np.ndarray, members: np.ndarray, rows: Sequence[int]) -> float:
@@ -100,16 +114,19 @@ def choose_next(
     seed: int = 0,
     level: float = 0.9,
     tolerance: float = 0.0,
-    measured_only: bool = False,
+    rule: str = "mean",
+    time_limit: float | None = None,
 ) -> ActiveChoice:
     """Choose the next ``k`` combinations to train among ``candidates`` (every combination
     the study may train; measured ones are never chosen again).
 
     ``measured``: the gain table so far; ``budgets``: the network budgets the answer is for;
     ``n_draws`` posterior draws (seeded by ``seed``); ``level`` / ``tolerance``: the
-    stopping rule (module docstring); ``measured_only``: the recommendation chooses among
-    measured combinations only. Returns an :class:`ActiveChoice`. Raises
-    :class:`~taskaffinity.errors.InputError` when ``k`` < 1 or no budget is given.
+    stopping rule (module docstring); ``rule``: how the recommendation values unmeasured
+    combinations (:func:`recommend`); ``time_limit``: seconds per exact selection on a
+    draw (HiGHS's best selection when it runs out; ``None``: proved optimal). Returns an
+    :class:`ActiveChoice`. Raises :class:`~taskaffinity.errors.InputError` when ``k`` < 1
+    or no budget is given.
     """
     if k < 1:
         raise InputError(f"batch {k} must be at least 1", field="batch")
@@ -121,16 +138,16 @@ def choose_next(
     index = {g: i for i, g in enumerate(pred.groups)}
     votes = np.zeros(len(pred.groups))
     recs = {
-        float(b): recommend(pred, b, measured=measured, measured_only=measured_only)
+        float(b): recommend(pred, b, measured=measured, rule=rule, time_limit=time_limit)
         for b in budgets
     }
     regrets: dict[float, list[float]] = {b: [] for b in recs}
     for d in range(n_draws):
-        vals = _with_measured(pred, pred.draws[d], None)
+        vals = pred.draws[d]
         table = pred.table(vals)
         signed = np.where(members, vals, -np.inf)
         for b, rec in recs.items():
-            sol = select_networks(table, b)
+            sol = select_networks(table, b, time_limit=time_limit)
             for grp in sol.groups:
                 votes[index[grp]] += 1
             rec_rows = [index[g] for g in rec.groups]
