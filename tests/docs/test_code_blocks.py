@@ -27,6 +27,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+
+pytest.importorskip("sybil", reason="the docs extra is not installed: pip install -e '.[docs]'")
+
 from sybil import Document, Example, Region, Sybil
 from sybil.parsers.markdown import PythonCodeBlockParser, SkipParser
 from sybil.parsers.markdown.lexers import FencedCodeBlockLexer
