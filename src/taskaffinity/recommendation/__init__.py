@@ -27,9 +27,9 @@ from taskaffinity.recommendation._recommend import (
 from taskaffinity.recommendation._scores import SplitScores, split_scores
 from taskaffinity.recommendation._warnings import (
     ResultWarning,
+    count_test_examples,
     result_warnings,
     study_warnings,
-    test_sizes,
 )
 
 __all__ = [
@@ -43,6 +43,7 @@ __all__ = [
     "ResultWarning",
     "SplitScores",
     "TaskEvidence",
+    "count_test_examples",
     "default_budgets",
     "enumerate_candidates",
     "over_seeds",
@@ -52,5 +53,4 @@ __all__ = [
     "split_scores",
     "stored_estimates",
     "study_warnings",
-    "test_sizes",
 ]

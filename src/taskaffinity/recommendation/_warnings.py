@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from taskaffinity.analysis import Analysis
     from taskaffinity.study import StudyData
 
-__all__ = ["Z_95", "ResultWarning", "result_warnings", "study_warnings", "test_sizes"]
+__all__ = ["Z_95", "ResultWarning", "count_test_examples", "result_warnings", "study_warnings"]
 
 #: Two-sided 95% normal quantile of the resolution check.
 Z_95 = 1.959963984540054
@@ -160,7 +160,7 @@ def result_warnings(
     return tuple(out)
 
 
-def test_sizes(study: StudyData) -> dict[str, int]:
+def count_test_examples(study: StudyData) -> dict[str, int]:
     """Task -> number of test examples: from the stored test predictions of its runs (one
     per example), else from the suite's data when it can be read; tasks with neither are
     left out."""
@@ -180,9 +180,9 @@ def test_sizes(study: StudyData) -> dict[str, int]:
 
 def study_warnings(study: StudyData, analysis: Analysis | None = None) -> tuple[ResultWarning, ...]:
     """:func:`result_warnings` of a stored study (``analysis``: its analysis, computed when
-    not given), with the test set sizes of :func:`test_sizes`."""
+    not given), with the test set sizes of :func:`count_test_examples`."""
     if analysis is None:
         from taskaffinity.analysis import analyze
 
         analysis = analyze(study.score_table(), baselines=study.baselines(), seeds=study.seeds)
-    return result_warnings(analysis, test_sizes=test_sizes(study))
+    return result_warnings(analysis, test_sizes=count_test_examples(study))

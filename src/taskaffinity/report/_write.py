@@ -184,10 +184,10 @@ def _study_parts(
     folder (tests) gets none of them."""
     if getattr(study, "config", None) is None or getattr(study, "path", None) is None:
         return [], None, None
-    from taskaffinity.recommendation import recommend_study, study_warnings, test_sizes
+    from taskaffinity.recommendation import count_test_examples, recommend_study, study_warnings
 
     metrics = {t: study.suite.task(t).metric for t in analysis.tasks}
-    sizes = test_sizes(study)
+    sizes = count_test_examples(study)
     lead: list[ReportSection] = []
     try:
         rec = recommend_study(study, analysis=analysis)
