@@ -381,3 +381,30 @@ def test_save_adapters_writes_each_tasks_adapter_loadable_by_peft(tmp_path, mode
     # not part of the run identity: the same runs without saving are already stored
     again = run_study(load_config(_write_study(tmp_path, model, suite, False)), out, progress=False)
     assert again.ok and again.trained == 0 and again.skipped == 2
+
+
+@pytest.mark.parametrize("task", ["upper", "tone"])
+def test_micro_batches_follow_the_gradient_of_the_whole_batch(model, suite, task) -> None:
+    """Answers of different lengths: each piece's mean token loss weighted by its share of
+    the answer tokens (``loss_terms``) gives the adapter the whole batch's gradient."""
+    import torch
+
+    from taskaffinity.backends.lora import LoraTrainer, with_adapter
+    from taskaffinity.backends.training._loop import _backward_in_pieces
+
+    cfg = LoraConfig(**_options(model, dropout=0.0))
+    with with_adapter(cfg, 0) as (tok, peft_model):
+        trainer = LoraTrainer(peft_model, tok, [suite.task(task)], cfg, 0, null=False)
+        trainer.set_training(True)
+        params = trainer.shared_parameters()
+        idx = np.array([0, 5, 2, 7, 3])
+        trainer.loss(task, trainer.batch(task, idx)).backward()
+        whole = [p.grad.clone() for p in params]
+        for p in params:
+            p.grad = None
+        _backward_in_pieces(trainer, task, idx, 2, 1)
+        pieces = [p.grad.clone() for p in params]
+        terms = [trainer.loss_terms(task, trainer.batch(task, idx[s : s + 2])) for s in (0, 2, 4)]
+        assert len(set(terms)) > 1  # pieces of unequal token counts: the weighting matters
+        for a, b in zip(whole, pieces, strict=True):
+            torch.testing.assert_close(a, b, rtol=1e-4, atol=1e-6)
