@@ -205,11 +205,29 @@ def _exit_with_parent(parent: int) -> None:
     os._exit(1)
 
 
-def _worker_main(conn: Connection, threads: int, parent: int, gpus: str | None = None) -> None:
+BEAT = 1.0
+"""Seconds between a pool worker's heartbeats."""
+
+
+def _beat(conn: Connection, lock: threading.Lock, every: float) -> None:
+    """Tell the driver every ``every`` seconds that this worker is alive (a stopped or
+    frozen process stops beating); ends when the pipe does."""
+    while True:
+        time.sleep(every)
+        try:
+            with lock:
+                conn.send(("beat", None))
+        except (OSError, ValueError):
+            return
+
+
+def _worker_main(
+    conn: Connection, threads: int, parent: int, gpus: str | None = None, beat: float = BEAT
+) -> None:
     """A pool worker: set its GPUs (``CUDA_VISIBLE_DEVICES``, before anything can import
     torch) and threads, read the pickled ``(backend, suite)``, say ``ready``, then train
     each RunSpec received and send back its RunResult, until told to stop (None) or the
-    driver goes away."""
+    driver goes away; a thread sends a heartbeat every ``beat`` seconds meanwhile."""
     if gpus is not None:
         os.environ["CUDA_VISIBLE_DEVICES"] = gpus
     threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
@@ -221,7 +239,10 @@ def _worker_main(conn: Connection, threads: int, parent: int, gpus: str | None =
     except Exception:
         conn.send(("error", traceback.format_exc()))
         return
-    conn.send(("ready", os.getpid()))
+    lock = threading.Lock()
+    with lock:
+        conn.send(("ready", os.getpid()))
+    threading.Thread(target=_beat, args=(conn, lock, beat), daemon=True).start()
     while True:
         try:
             spec = conn.recv()
@@ -229,7 +250,9 @@ def _worker_main(conn: Connection, threads: int, parent: int, gpus: str | None =
             return
         if spec is None:
             return
-        conn.send(("result", safe_run(backend, spec, suite)))
+        result = safe_run(backend, spec, suite)
+        with lock:
+            conn.send(("result", result))
 
 
 def _feed(conn: Connection, payload: bytes) -> None:
@@ -245,13 +268,22 @@ class _Worker:
     suite (only then is it sent a run); ``sent_at`` when its current run was sent."""
 
     def __init__(
-        self, ctx: Any, payload: bytes, threads: int, spec: RunSpec, slot: int, gpus: str | None
+        self,
+        ctx: Any,
+        payload: bytes,
+        threads: int,
+        spec: RunSpec,
+        slot: int,
+        gpus: str | None,
+        beat: float = BEAT,
     ) -> None:
         self.conn, child = ctx.Pipe(duplex=True)
         # the process's own arguments are a few bytes; the payload (suite and backend,
         # megabytes) goes through the pipe, so a worker that dies while starting can
         # never leave the driver blocked on a write
-        self.process = ctx.Process(target=_worker_main, args=(child, threads, os.getpid(), gpus))
+        self.process = ctx.Process(
+            target=_worker_main, args=(child, threads, os.getpid(), gpus, beat)
+        )
         self.process.start()
         child.close()
         self.feeder = threading.Thread(target=_feed, args=(self.conn, payload), daemon=True)
@@ -261,7 +293,9 @@ class _Worker:
         self.ready = False
         self.sent = False
         self.sent_at = 0.0
+        self.heard = 0.0  # when it last said anything (monotonic clock)
         self.timed_out: float | None = None  # the limit it was stopped at
+        self.silent: float | None = None  # or the silence it was stopped after
 
     @property
     def pid(self) -> int:
@@ -270,6 +304,7 @@ class _Worker:
     def send(self, spec: RunSpec | None) -> None:
         if spec is not None:
             self.sent, self.sent_at = True, time.monotonic()
+            self.heard = self.sent_at
         with contextlib.suppress(OSError):  # it died: its sentinel tells the pool
             self.conn.send(spec)
 
@@ -303,7 +338,10 @@ class PoolExecutor:
     noticed at its deadline: its worker is ended (SIGTERM, SIGKILL after ``grace``
     seconds), its run tried again in a fresh worker up to ``retries`` times (a
     :class:`LostAttempt` reports each retry), then returned failed with the cause; the
-    other workers and their runs are left alone.
+    other workers and their runs are left alone. A worker training a run that has not
+    been heard from for ``silence`` seconds (each worker sends a heartbeat every second,
+    from a thread: a stopped or frozen process falls silent) is ended and its run tried
+    again the same way, limit or no limit.
 
     ``gpus``: the ``CUDA_VISIBLE_DEVICES`` of each worker slot (one entry per worker, see
     :func:`taskaffinity.study._gpus.worker_gpus`), or None to leave the workers' devices
@@ -318,11 +356,13 @@ class PoolExecutor:
         retries: int = 2,
         gpus: list[str] | None = None,
         grace: float = 5.0,
+        silence: float = 300.0,
     ) -> None:
         if gpus is not None and len(gpus) < workers:
             raise ValueError(f"{workers} workers but GPUs for {len(gpus)}: {gpus}")
         self.backend, self.suite, self.slots = backend, suite, workers
-        self.retries, self.gpus, self.grace = retries, gpus, grace
+        self.retries, self.gpus, self.grace, self.silence = retries, gpus, grace, silence
+        self._beat = min(BEAT, silence / 4)
         self.threads = max(1, (os.cpu_count() or 1) // workers)
         self._ctx = get_context("spawn")
         self._payload: bytes | None = None
@@ -365,15 +405,30 @@ class PoolExecutor:
             self._workers.append(_Worker(self._ctx, self._payload, self.threads, spec, slot, gpus))
 
     def _deadline(self, w: _Worker) -> float | None:
-        """When worker ``w``'s run passes its limit (monotonic clock), or None."""
+        """When worker ``w``'s run passes its time limit or its silence is too long
+        (monotonic clock), whichever comes first; None when it trains nothing."""
         if w.spec is None or not w.sent:
             return None
         limit = self._limits.get(w.spec.key)
-        return None if limit is None else w.sent_at + limit
+        quiet = w.heard + self.silence
+        return quiet if limit is None else min(w.sent_at + limit, quiet)
+
+    def _overdue(self, w: _Worker, now: float) -> bool:
+        """Mark worker ``w`` (training a run) as past its limit or silent for too long;
+        True when it is either."""
+        if w.spec is None or not w.sent:
+            return False
+        limit = self._limits.get(w.spec.key)
+        if limit is not None and now >= w.sent_at + limit:
+            w.timed_out = limit
+        elif now >= w.heard + self.silence:
+            w.silent = now - w.heard
+        return w.timed_out is not None or w.silent is not None
 
     def wait(self, timeout: float | None = None) -> list[tuple[RunSpec, Outcome]]:
-        """The runs finished since the last call, and attempts lost to a dead worker or a
-        time limit; blocks until there is one, or ``timeout`` seconds (then ``[]``)."""
+        """The runs finished since the last call, and attempts lost to a dead worker, a
+        time limit or a silent worker; blocks until there is one, or ``timeout`` seconds
+        (then ``[]``)."""
         deadline = None if timeout is None else time.monotonic() + timeout
         out: list[tuple[RunSpec, Outcome]] = []
         while not out and self._workers:
@@ -390,22 +445,32 @@ class PoolExecutor:
             dead: list[_Worker] = []
             for obj in ready:
                 w = handles[obj]
-                ended = isinstance(obj, int)  # the process sentinel, else its pipe
-                if ended or (w not in dead and not self._read(w, out)):
+                if w in dead:
+                    continue
+                if isinstance(obj, int) or not self._drain(w, out):  # sentinel, or pipe
                     dead.append(w)
             now = time.monotonic()
             for w in self._workers:
-                end = self._deadline(w)
-                if w not in dead and end is not None and now >= end:
-                    w.timed_out = self._limits.get(w.spec.key) if w.spec else None
+                if w not in dead and self._overdue(w, now):
                     w.stop(self.grace)
                     dead.append(w)
-            for w in dict.fromkeys(dead):
+            for w in dead:
                 self._bury(w, out)
             self._dispatch()
             if not ready and not dead and deadline is not None and time.monotonic() >= deadline:
                 break
         return out
+
+    def _drain(self, w: _Worker, out: list[tuple[RunSpec, Outcome]]) -> bool:
+        """Take every message worker ``w`` has sent; False when its pipe is closed."""
+        while True:
+            if not self._read(w, out):
+                return False
+            try:
+                if not w.conn.poll():
+                    return True
+            except OSError:
+                return False
 
     def _read(self, w: _Worker, out: list[tuple[RunSpec, Outcome]]) -> bool:
         """Take one message from worker ``w``; False when its pipe is closed or broken, or
@@ -414,6 +479,7 @@ class PoolExecutor:
             kind, value = w.conn.recv()
         except (EOFError, OSError):
             return False
+        w.heard = time.monotonic()
         if kind == "ready":  # it has read the whole payload: the feeder is done
             w.ready = True
             w.feeder.join(5)
@@ -447,6 +513,12 @@ class PoolExecutor:
             return
         if w.timed_out is not None:
             error = f"{timed_out(w.timed_out)} (worker process {w.pid} ended)"
+            seconds = time.monotonic() - w.sent_at
+        elif w.silent is not None:
+            error = (
+                f"worker process {w.pid} stopped answering (silent for {w.silent:.0f} s: "
+                "stopped, frozen or deadlocked); ended"
+            )
             seconds = time.monotonic() - w.sent_at
         else:
             how = describe_exit(w.process.exitcode)

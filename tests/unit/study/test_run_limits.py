@@ -126,6 +126,29 @@ def test_stopped_pool_worker_is_noticed_at_the_limit_and_its_run_retried(tmp_pat
         os.kill(stopped, 0)  # ended, not left stopped
 
 
+def test_silent_worker_is_noticed_without_a_time_limit():
+    """No limit (``auto`` before a run of that size is stored): the worker's heartbeat
+    stops when it is stopped, and its silence gives it away."""
+    suite = toy_suite()
+    backend = ToyBackend(sleep=1.0)
+    spec = backend.spec(("first",), 0, suite)
+    ex = PoolExecutor(backend, suite, 1, retries=0, grace=1.0, silence=2.0)
+    try:
+        ex.submit(spec, None)
+        stopped = started(ex, 1)[spec.key]
+        os.kill(stopped, signal.SIGSTOP)
+        start = time.monotonic()
+        ((_, result),) = collect(ex, 1, timeout=30)
+        noticed = time.monotonic() - start
+    finally:
+        ex.close()
+    assert result.status == "failed" and "stopped answering" in result.error
+    assert "gave up after 1 attempt" in result.error
+    assert noticed < 2 + 1 + 3
+    with pytest.raises(ProcessLookupError):
+        os.kill(stopped, 0)
+
+
 def test_stopped_worker_in_a_study_is_stored_failed_then_retried_by_the_next_run(tmp_path):
     probes = tmp_path / "probes"
     probes.mkdir()
