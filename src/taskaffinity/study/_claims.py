@@ -37,6 +37,7 @@ __all__ = [
     "DEFAULT_LEASE",
     "DONE",
     "HELD",
+    "ClaimingStore",
     "ClaimsTable",
     "Lease",
     "holder_is_dead",

@@ -41,7 +41,8 @@ class ResultStore:
     ``keys``: the study's backend and suite, which the upgrade of a store of an earlier
     key scheme needs (:class:`~taskaffinity.study._schema.RunKeys`; ``run_study`` gives
     them); without them such a store is upgraded up to that step. Raises
-    :class:`StoreError` for a store whose schema version is newer than this code's."""
+    :class:`StoreError` for a store whose schema version is newer than this code's.
+    ``version``: the store's schema version once opened (read-only: as found)."""
 
     def __init__(
         self,
