@@ -130,8 +130,10 @@ def _message(cfg: TrainConfig, label: str, micro: int, reason: str) -> str:
     if cfg.oom_retry:
         advice = f"it does not fit even at micro-batch 1: lower {lower} or eval_batch_size"
     else:
+        first = "micro_batch" if micro < cfg.batch_size else "batch_size (or set micro_batch)"
+        also = " or max_len" if max_len is not None else ""
         advice = (
-            f"lower batch_size (or set micro_batch){' or max_len' if max_len is not None else ''}, "
-            "or set oom_retry: true (or batch_size: auto) to retry with smaller micro-batches"
+            f"lower {first}{also}, or set oom_retry: true (or batch_size: auto) to retry "
+            "with smaller micro-batches"
         )
     return f"{label} ran out of memory on {cfg.device} ({sizes}): {advice} [{reason}]"
