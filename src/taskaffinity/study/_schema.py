@@ -25,8 +25,11 @@ Versions, each reached from the one before by one step of :data:`STEPS`:
   key of 0.1 to its current key, in every table, with the key inside its stored spec and
   result; it needs the study's backend and suite (:class:`RunKeys`), see :func:`_rekey`.
 
-How a store is opened (:func:`prepare`, :func:`check_readable`), as optuna's storages
-keep a schema version beside their data and refuse what they cannot read:
+How a store is opened (:func:`prepare`, :func:`check_readable`). As optuna's RDB storage
+does, the version lives in the database, upgrades are ordered steps, and a store the code
+cannot read is refused with a message; unlike optuna (a separate ``storage upgrade``
+command), a store is upgraded when a study opens it for writing, so that a study folder of
+an earlier release resumes as it is:
 
 - A new store (no tables) is made at :data:`SCHEMA_VERSION` directly.
 - A store opened for writing at an older version is upgraded in one ``BEGIN IMMEDIATE``
