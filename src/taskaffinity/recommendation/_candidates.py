@@ -52,6 +52,19 @@ class Candidates:
     values: np.ndarray
     complete: bool
 
+    @property
+    def sizes(self) -> np.ndarray:
+        """Shape ``(n,)``: the number of networks of each selection."""
+        return np.array([len(r) for r in self.rows], dtype=int)
+
+    def within(self, max_networks: int) -> Candidates:
+        """The selections of at most ``max_networks`` networks."""
+        keep = np.flatnonzero(self.sizes <= max_networks)
+        return Candidates(
+            tuple(self.rows[k] for k in keep), self.assign[keep], self.values[:, keep],
+            self.complete,
+        )  # fmt: skip
+
 
 def enumerate_candidates(
     mean: np.ndarray,

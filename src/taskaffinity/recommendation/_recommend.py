@@ -36,6 +36,7 @@ import numpy as np
 from taskaffinity.analysis import t_interval
 from taskaffinity.errors import InputError
 from taskaffinity.recommendation._candidates import (
+    Candidates,
     assignment,
     enumerate_candidates,
     per_seed,
@@ -349,14 +350,13 @@ def _statement(b_alone: Interval | None, b_together: Interval | None, is_alone: 
 
 
 def _alternatives(
-    s: _Scores, rows: list[int], budget: int, disjoint: bool, exactly: int | None,
-    analysis: Analysis | None,
-) -> tuple[tuple[Choice, ...], int, bool, int]:  # fmt: skip
-    """Up to :data:`SHOWN_ALTERNATIVES` other groupings whose per-seed difference from the
-    choice on the choosing split has a 95% interval including 0 (best first), their count,
-    whether they were searched, and how many other groupings the budget allows (distinct
-    assignments; 0 when not enumerated)."""
-    cands = enumerate_candidates(s.mean, s.choose, budget, disjoint=disjoint, exactly=exactly)
+    s: _Scores, rows: list[int], cands: Candidates, analysis: Analysis | None
+) -> tuple[tuple[Choice, ...], int, bool, int]:
+    """Up to :data:`SHOWN_ALTERNATIVES` other groupings among ``cands`` (those the budget
+    allows) whose per-seed difference from the choice on the choosing split has a 95%
+    interval including 0 (best first), their count, whether they were searched, and how
+    many other groupings the budget allows (distinct assignments; 0 when not
+    enumerated)."""
     if not cands.complete:
         return (), 0, False, 0
     same = (cands.assign == s.assign_of(rows)[None]).all(axis=1)
@@ -432,7 +432,12 @@ def recommend(
     s = _Scores(scores)
     table = scores.table("choose")
     n = len(scores.tasks)
+    budgets = list(budgets)
     out = []
+    pool: Candidates | None = None  # every selection of the largest budget, enumerated once
+    if kind == "select" and budgets and None not in budgets:
+        top = min(int(max(budgets)), n)  # type: ignore[type-var]
+        pool = enumerate_candidates(s.mean, s.choose, top)
     for budget in budgets:
         try:
             if kind == "select":
@@ -450,10 +455,14 @@ def recommend(
         limit = n if budget is None else min(int(budget), n)
         if kind == "partition" and max_groups is not None:
             limit = min(limit, max_groups)
-        alts, count, searched, considered = _alternatives(
-            s, rows, limit, kind == "partition", n_groups if kind == "partition" else None,
-            analysis,
-        )  # fmt: skip
+        if pool is not None:
+            cands = pool.within(limit)
+        else:
+            cands = enumerate_candidates(
+                s.mean, s.choose, limit, disjoint=kind == "partition",
+                exactly=n_groups if kind == "partition" else None,
+            )  # fmt: skip
+        alts, count, searched, considered = _alternatives(s, rows, cands, analysis)
         assign = s.assign_of(rows)
         mine = per_seed(s.test, assign)
         alone = together = None
