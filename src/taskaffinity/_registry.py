@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterator, Mapping
 from types import MappingProxyType
 from typing import Any, Generic, TypeVar
 
-from taskaffinity.errors import InputError
+from taskaffinity.errors import InputError, did_you_mean
 
 __all__ = ["Registry"]
 
@@ -129,7 +129,9 @@ class Registry(Mapping[str, V], Generic[V]):
             )
             return new
         raise InputError(
-            f"unknown {self.kind} {name!r}; choose one of {self.names()}", field=self.field
+            f"unknown {self.kind} {name!r}{did_you_mean(name, self.names())}; choose one of "
+            f"{self.names()}",
+            field=self.field,
         )
 
     def resolve(self, name: str) -> str:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from taskaffinity.cli._app import app, fail
+from taskaffinity.cli._console import wrapping_table
 from taskaffinity.errors import InputError, TaskAffinityError
 
 if TYPE_CHECKING:
@@ -18,7 +19,6 @@ if TYPE_CHECKING:
 
 def _print_summary(analysis: Analysis) -> None:
     from rich.console import Console
-    from rich.table import Table
 
     from taskaffinity.report import fmt
 
@@ -28,10 +28,7 @@ def _print_summary(analysis: Analysis) -> None:
     title = "Gain rate (%): row = target, column = auxiliary"
     if analysis.ci_kind is not None:
         title += "; * = sign settled (95% interval excludes 0)"
-    table = Table(title=title)
-    table.add_column("target", style="bold")
-    for t in analysis.sources:
-        table.add_column(t, justify="right")
+    table = wrapping_table(("target", *analysis.sources), title=title, left=("target",))
     for i, t in enumerate(analysis.tasks):
         cells = []
         for j, v in enumerate(analysis.gain_rate[i]):
@@ -44,11 +41,11 @@ def _print_summary(analysis: Analysis) -> None:
                 cells.append(f"[{'green' if v > 0 else 'red'}]{v:+.1f}{mark}[/]")
         table.add_row(t, *cells)
     console.print(table)
-    stab = Table(title="Stability")
-    for col in ("task", "single", "max", "max_source", "min", "min_source", "range", "std"):
-        stab.add_column(
-            col, justify="left" if col in ("task", "max_source", "min_source") else "right"
-        )
+    stab = wrapping_table(
+        ("task", "single", "max", "max source", "min", "min source", "range", "std"),
+        title="Stability",
+        left=("task", "max source", "min source"),
+    )
     for s in analysis.stability:
         stab.add_row(
             *(

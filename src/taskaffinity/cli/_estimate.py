@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
+from taskaffinity.affinity import ESTIMATORS
 from taskaffinity.cli._affinity_args import (
     BUDGET,
     JSON_OUT,
@@ -23,15 +24,19 @@ from taskaffinity.cli._affinity_args import (
     write_json,
 )
 from taskaffinity.cli._app import app, fail
+from taskaffinity.cli._console import wrapping_table
 from taskaffinity.errors import TaskAffinityError
 
 __all__ = ["compare_cmd", "estimate_cmd"]
+
+#: The registered estimators, listed in the help of --method and --methods.
+_CHOICES = ", ".join(ESTIMATORS.names())
 
 
 @app.command("estimate")
 def estimate_cmd(
     target: Annotated[Path, typer.Argument(help="study folder (or study config YAML)")],
-    method: Annotated[str, typer.Option("--method", "-m", help="estimator name")],
+    method: Annotated[str, typer.Option("--method", "-m", help=f"estimator: {_CHOICES}")],
     out: Annotated[Path | None, JSON_OUT] = None,
     param: Annotated[list[str] | None, PARAM] = None,
     max_steps: Annotated[int | None, MAX_STEPS] = None,
@@ -70,7 +75,10 @@ def estimate_cmd(
 def compare_cmd(
     target: Annotated[Path, typer.Argument(help="study folder with measured singles and pairs")],
     out: Annotated[Path | None, JSON_OUT] = None,
-    methods: Annotated[str | None, typer.Option(help="comma-separated estimators (all)")] = None,
+    methods: Annotated[
+        str | None,
+        typer.Option(help=f"comma-separated estimators among {_CHOICES} (default: all)"),
+    ] = None,
     max_steps: Annotated[int | None, MAX_STEPS] = None,
     budget: Annotated[float | None, BUDGET] = None,
     force: Annotated[bool, typer.Option(help="recompute cached estimates")] = False,
@@ -82,12 +90,14 @@ def compare_cmd(
     split-half Spearman (the ceiling row), top-1 best partner, regret of the grouping
     chosen from it (gain-rate points), cost fraction; adds a section to DIR/report.html.
     """
-    from taskaffinity.affinity import step_cap
+    from taskaffinity.affinity import ESTIMATORS, step_cap
     from taskaffinity.evaluation import compare_estimators, comparison_section
     from taskaffinity.study import open_study
 
     try:
         check_budget(budget)
+        for name in methods.split(",") if methods else []:
+            ESTIMATORS.lookup(name.strip())  # an unknown name fails before any training
         study = open_study(target)
         cap = step_cap(max_steps, budget, study.grid_cost(study.config.seeds[0]))
         rows, matrices, truth = compare_estimators(
@@ -110,11 +120,10 @@ def compare_cmd(
         write_json(rows, out)
 
 
-def _print_rows(rows: list[dict[str, Any]]) -> None:
-    """The comparison table on stderr (the estimators, then the truth's ceiling row) and
-    the sentence on the ceiling."""
+def _print_rows(rows: list[dict[str, Any]], console: Any = None) -> None:
+    """The comparison table on stderr (or ``console``): the estimators, then the truth's
+    ceiling row, wrapped to the terminal (never cut); then the sentence on the ceiling."""
     from rich.console import Console
-    from rich.table import Table
 
     from taskaffinity.evaluation import comparison_ceiling, comparison_table
     from taskaffinity.report import fmt
@@ -123,12 +132,13 @@ def _print_rows(rows: list[dict[str, Any]]) -> None:
     cols = ("method", "spearman", "share_of_ceiling", "top1", "regret", "cost_fraction",
             "meets_target")  # fmt: skip
     idx = [columns.index(c) for c in cols]
-    table = Table(title="Estimators vs measured transfer")
-    for c in cols:
-        table.add_column(c, justify="left" if c == "method" else "right")
+    table = wrapping_table(
+        [c.replace("_", " ") for c in cols], title="Estimators vs measured transfer",
+        left=("method",),
+    )  # fmt: skip
     for r in body:
         table.add_row(*(fmt(r[k], 3) for k in idx))
-    console = Console(stderr=True)
+    console = console or Console(stderr=True)
     console.print(table)
     ceiling = comparison_ceiling(rows)
     if ceiling is not None:

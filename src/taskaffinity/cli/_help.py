@@ -20,15 +20,15 @@ __all__ = ["EXAMPLES", "clean_help", "finish_help", "first_sentence"]
 #: a sub-application). Paths are those of the repository's examples and of a study folder
 #: written by ``taskaffinity run`` or ``demo``.
 EXAMPLES: dict[str, str] = {
-    "analyze": "taskaffinity analyze studies/zh-classical-demo/seeds.csv --out analysis/",
-    "report": "taskaffinity report studies/zh-classical-demo",
-    "estimate": "taskaffinity estimate studies/zh-classical-demo --method tag --json tag.json",
-    "compare": "taskaffinity compare studies/zh-classical-demo --methods tag,gradient_cosine",
-    "select": "taskaffinity select studies/zh-classical-demo/scores.csv --budget 2 --budget 3",
-    "partition": "taskaffinity partition studies/zh-classical-demo/scores.csv --max-groups 3",
-    "pvi": "taskaffinity pvi studies/zh-classical-demo --json pvi.json",
+    "analyze": "taskaffinity analyze taskaffinity-demo/seeds.csv --out analysis/",
+    "report": "taskaffinity report taskaffinity-demo",
+    "estimate": "taskaffinity estimate taskaffinity-demo --method tag --json tag.json",
+    "compare": "taskaffinity compare taskaffinity-demo --methods tag,gradient_cosine",
+    "select": "taskaffinity select taskaffinity-demo/scores.csv --budget 2 --budget 3",
+    "partition": "taskaffinity partition taskaffinity-demo/scores.csv --max-groups 3",
+    "pvi": "taskaffinity pvi taskaffinity-demo --json pvi.json",
     "run": "taskaffinity run examples/zh_classical.yaml --workers 2",
-    "status": "taskaffinity status studies/zh-classical-demo --errors",
+    "status": "taskaffinity status taskaffinity-demo --errors",
     "demo": "taskaffinity demo --out taskaffinity-demo",
     "surrogate": "taskaffinity surrogate gains_y.csv --members gains_x.csv --samples 20",
     "baseline fewshot": "taskaffinity baseline fewshot examples/zh_classical_llm.yaml --shots 3",

@@ -10,6 +10,7 @@ import typer
 
 from taskaffinity.cli._affinity_args import JSON_OUT, write_json
 from taskaffinity.cli._app import app, fail
+from taskaffinity.cli._console import wrapping_table
 from taskaffinity.errors import InputError, TaskAffinityError
 
 __all__ = ["pvi_cmd"]
@@ -77,20 +78,19 @@ def pvi_cmd(
 
 def _print_groups(result: Any, grouping: Any) -> None:
     from rich.console import Console
-    from rich.table import Table
 
     from taskaffinity.report import fmt
 
     console = Console(stderr=True)
-    vi = Table(title="V-information (mean PVI, bits)")
-    vi.add_column("task")
-    vi.add_column("bits", justify="right")
+    vi = wrapping_table(("task", "bits"), title="V-information (mean PVI, bits)", left=("task",))
     for t, v in result.v_information.items():
         vi.add_row(t, fmt(v, 3))
     console.print(vi)
-    cand = Table(title=f"Candidate groups (p > {grouping.alpha})")
-    for c in ("tasks", "test", "statistic", "p-value"):
-        cand.add_column(c, justify="left" if c in ("tasks", "test") else "right")
+    cand = wrapping_table(
+        ("tasks", "test", "statistic", "p-value"),
+        title=f"Candidate groups (p > {grouping.alpha})",
+        left=("tasks", "test"),
+    )
     for c in grouping.candidates:
         cand.add_row("+".join(c.tasks), c.test, fmt(c.statistic, 3), fmt(c.pvalue, 3))
     console.print(cand)

@@ -10,16 +10,17 @@ from typing import Annotated
 import typer
 
 from taskaffinity.cli._app import app, fail
+from taskaffinity.cli._console import wrapping_table
 from taskaffinity.cli._table_args import (
-    Fmt,
     JsonOut,
     Lower,
     Members,
     Names,
+    SurrogateFmt,
     load_table,
+    table_format,
 )
 from taskaffinity.errors import InputError
-from taskaffinity.tables import TableFormat
 
 __all__ = ["surrogate"]
 
@@ -27,7 +28,7 @@ __all__ = ["surrogate"]
 @app.command()
 def surrogate(
     table_path: Annotated[Path, typer.Argument(help="A complete table (every group measured).")],
-    fmt: Fmt = TableFormat.mtgnet,
+    fmt: SurrogateFmt = None,
     members: Members = None,
     samples: Annotated[
         list[int] | None, typer.Option(help="Numbers of measured groups; repeat.")
@@ -45,11 +46,11 @@ def surrogate(
 ) -> None:
     """Surrogate (Li, Nguyen & Zhang 2023) vs HOA: rank correlation and regret vs samples."""
     from rich.console import Console
-    from rich.table import Table
 
     from taskaffinity.evaluation import summarize_study, surrogate_study
 
     try:
+        fmt = table_format(table_path, fmt, default="mtgnet")
         truth = load_table(table_path, fmt, members, names, lower_is_better)
         n = truth.n_tasks
         sizes = samples or sorted({n + k for k in (n // 2, n, 2 * n, 4 * n)})
@@ -67,7 +68,7 @@ def surrogate(
     summary = summarize_study(records)
     metrics = [k for k in summary[0] if k not in ("method", "measured", "repeats", "cells")]
     shown = [k for k in metrics if not k.endswith("_sd")]
-    out = Table("method", "measured", *shown)
+    out = wrapping_table(("method", "measured", *shown), left=("method",))
     for row in summary:
         out.add_row(
             row["method"],

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
+from taskaffinity.cli._console import wrapping_table
 from taskaffinity.errors import InputError
 from taskaffinity.grouping import score_on
 from taskaffinity.tables import TableFormat, read_table, resolve_format
@@ -29,6 +30,7 @@ __all__ = [
     "SelectFmt",
     "SelectFormat",
     "SingletonScore",
+    "SurrogateFmt",
     "Test",
     "check_budgets",
     "emit_records",
@@ -48,14 +50,23 @@ SelectFormat = StrEnum(  # type: ignore[misc]
 
 _DETECTED = (
     "Default: detected from the file's first row (matrix: a square score matrix such as a "
-    "report's scores.csv; csv: a long CSV such as seeds.csv{affinity}), else standley."
+    "report's scores.csv; csv: a long CSV such as seeds.csv{affinity}), else {default}."
 )
 Fmt = Annotated[
     TableFormat | None,
     typer.Option(
         "--format",
         help="Table format; matrix: the square score matrix analyze reads. "
-        + _DETECTED.format(affinity=""),
+        + _DETECTED.format(affinity="", default="standley"),
+        show_default=False,
+    ),
+]
+SurrogateFmt = Annotated[
+    TableFormat | None,
+    typer.Option(
+        "--format",
+        help="Table format; matrix: the square score matrix analyze reads. "
+        + _DETECTED.format(affinity="", default="mtgnet"),
         show_default=False,
     ),
 ]
@@ -66,7 +77,10 @@ SelectFmt = Annotated[
         help="Table format; matrix: the square score matrix analyze reads; affinity: a "
         "square affinity matrix (row = target, column = source; CSV, or the JSON of "
         "estimate), groups chosen by TAG's rule. "
-        + _DETECTED.format(affinity="; affinity: an empty diagonal, as gain_rate.csv, or .json"),
+        + _DETECTED.format(
+            affinity="; affinity: an empty diagonal, as gain_rate.csv, or .json",
+            default="standley",
+        ),
         show_default=False,
     ),
 ]
@@ -106,12 +120,14 @@ def select_format(path: Path, given: SelectFormat | str | None) -> SelectFormat:
     return SelectFormat(resolve_format(path, value, choices=choices, default="standley"))
 
 
-def table_format(path: Path, given: TableFormat | str | None) -> TableFormat:
+def table_format(
+    path: Path, given: TableFormat | str | None, default: str = "standley"
+) -> TableFormat:
     """As :func:`select_format`, among the :class:`~taskaffinity.tables.TableFormat`
-    formats (``partition``, ``surrogate``)."""
+    formats (``partition``; ``surrogate`` with ``default`` mtgnet)."""
     choices = tuple(f.value for f in TableFormat)
     value = None if given is None else TableFormat(given).value
-    return TableFormat(resolve_format(path, value, choices=choices, default="standley"))
+    return TableFormat(resolve_format(path, value, choices=choices, default=default))
 
 
 def load_table(
@@ -175,9 +191,11 @@ def check_budgets(budgets: list[float] | None) -> None:
 
 def emit_records(records: list[dict[str, Any]], out: Path | None) -> None:
     from rich.console import Console
-    from rich.table import Table
 
-    table = Table("budget", "networks", "cost", "objective", "test objective", "exact")
+    table = wrapping_table(
+        ("budget", "networks", "cost", "objective", "test objective", "exact"),
+        left=("networks",),
+    )
     for r in records:
         nets = " | ".join("+".join(n["tasks"]) + f" ({n['cost']:g})" for n in r["networks"])
         test = r.get("test_objective")

@@ -12,7 +12,7 @@ import yaml
 from taskaffinity._yaml import line_of, load_yaml
 from taskaffinity.config._sections import BackendConfig, ExecutorConfig, PlanConfig
 from taskaffinity.config._study import StudyConfig
-from taskaffinity.errors import InputError
+from taskaffinity.errors import InputError, did_you_mean
 
 __all__ = ["config_from_dict", "dump_config", "load_config"]
 
@@ -30,7 +30,7 @@ def _section(data: dict[str, Any], key: str, cls: type, lines: dict[str, int], f
     for k in raw:
         if k not in known:
             raise InputError(
-                f"unknown field; expected one of {sorted(known)}",
+                f"unknown field{did_you_mean(k, known)}; expected one of {sorted(known)}",
                 file=file,
                 line=line_of(lines, f"{key}.{k}"),
                 field=f"{key}.{k}",
@@ -65,7 +65,10 @@ def config_from_dict(
             raise InputError("a study config is a mapping (suite/tasks, backend, plan, ...)")
         for k in data:
             if k not in _TOP:
-                raise InputError(f"unknown field; expected one of {sorted(_TOP)}", field=str(k))
+                raise InputError(
+                    f"unknown field{did_you_mean(k, _TOP)}; expected one of {sorted(_TOP)}",
+                    field=str(k),
+                )
         base = Path(file).parent if file is not None else Path.cwd()
         if data.get("base_dir") is not None:
             if not isinstance(data["base_dir"], str) or not data["base_dir"]:

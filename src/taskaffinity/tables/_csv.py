@@ -207,8 +207,15 @@ def _read_pairs(
     header = [c.strip().lower() for c in head]
     for col in header:
         if col not in _PAIR_COLUMNS:
+            hint = ""
+            if col == "auxiliary":
+                hint = (
+                    " (a report's table of means and intervals, seed_intervals.csv, or the "
+                    "seeds.csv of an earlier version: `taskaffinity report STUDY` writes "
+                    "seeds.csv with the scores per seed)"
+                )
             raise InputError(
-                f"unknown column {col!r}; the columns are {', '.join(_PAIR_COLUMNS)}",
+                f"unknown column {col!r}; the columns are {', '.join(_PAIR_COLUMNS)}{hint}",
                 file=path,
                 line=head_line,
                 field=col,

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
 
+from taskaffinity._text import stripped_csv_rows
 from taskaffinity.errors import InputError
 from taskaffinity.tables._csv import read_long_csv, read_seeded_csv
 from taskaffinity.tables._detect import detect_format
@@ -95,6 +96,8 @@ def read_scores(
     seen = detect_format(path)
     if seen == "csv":
         return read_seeded_csv(path, higher_is_better=higher_is_better)
+    if seen is None:
+        _refuse_other_table(Path(path))
     try:
         return read_score_matrix(path, higher_is_better=higher_is_better), ()
     except InputError as err:
@@ -108,3 +111,35 @@ def read_scores(
             line=err.line,
             field=err.field,
         ) from None
+
+
+def _refuse_other_table(path: Path) -> None:
+    """Raise an InputError (file, line of the first row) when the first row names columns
+    (text, not numbers) and no further row starts with one of them: a table of another
+    kind, not scores. Anything else is left to the square reader's own errors."""
+    rows = stripped_csv_rows(path) if path.is_file() else []
+    if len(rows) < 2:
+        return
+    head_line, header = rows[0]
+    names = [c for c in header if c]
+    if not names or any(_number(c) for c in names):
+        return
+    if any(row[0] in header[1:] for _, row in rows[1:]):
+        return
+    raise InputError(
+        f"not a score table: the first row names the columns {header}, and no row starts "
+        "with one of them. analyze reads a square score matrix (an empty first cell, then "
+        "task names, each row a task and its scores; a report's scores.csv) or a long CSV "
+        "(header target,source,seed,score as a report's seeds.csv, or "
+        "group,task,score[,cost][,seed])",
+        file=path,
+        line=head_line,
+    )
+
+
+def _number(cell: str) -> bool:
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True

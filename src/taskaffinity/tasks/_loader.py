@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from taskaffinity._yaml import line_of, load_yaml
-from taskaffinity.errors import InputError
+from taskaffinity.errors import InputError, did_you_mean
 from taskaffinity.metrics import check_metric, check_metric_options
 from taskaffinity.tasks._examples import DEFAULT_FIELDS
 from taskaffinity.tasks._splits import SPLITS, check_splits, read_splits
@@ -63,7 +63,8 @@ def _task(spec: Any, base: Path) -> Task:
     unknown = sorted(set(spec) - _KEYS, key=str)
     if unknown:
         raise InputError(
-            f"task {name!r}: unknown key {unknown[0]!r}; allowed {sorted(_KEYS)}",
+            f"task {name!r}: unknown key {unknown[0]!r}{did_you_mean(unknown[0], _KEYS)}; "
+            f"allowed {sorted(_KEYS)}",
             field=str(unknown[0]),
         )
     kind = spec.get("kind", "classification")

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal
 
-from taskaffinity.errors import InputError
+from taskaffinity.errors import InputError, did_you_mean
 
 __all__ = ["KINDS", "Example", "Task", "TaskKind", "TaskSuite"]
 
@@ -154,7 +154,11 @@ class TaskSuite:
         for t in self.tasks:
             if t.name == name:
                 return t
-        raise InputError(f"unknown task {name!r}; the suite has {list(self.names)}", field="tasks")
+        raise InputError(
+            f"unknown task {name!r}{did_you_mean(name, self.names)}; the suite has "
+            f"{list(self.names)}",
+            field="tasks",
+        )
 
     def subset(self, names: Iterable[str]) -> TaskSuite:
         return TaskSuite(self.name, tuple(self.task(n) for n in names))
