@@ -100,3 +100,65 @@ def test_report_marks_cells_whose_sign_is_not_settled(tmp_path):
     title = re.search(r"<title>(.*?)</title>", dom.stdout)
     assert title, dom.stderr[-2000:]
     assert title.group(1) == f"UNSETTLED {expected} true"
+
+
+# Sets the title to "REC <budgets> <open> <opened after a click> <task rows> <before heatmap>
+# <statement shown>" once the page has loaded: the Recommendation section as a reader meets
+# it.
+RECOMMENDATION_PROBE = (
+    "<script>window.addEventListener('load',()=>{"
+    "const sec=document.getElementById('recommendation');"
+    "const d=[...sec.querySelectorAll('details.rec-budget')];"
+    "const open=d.filter(x=>x.open).length;"
+    "d[1].querySelector('summary').click();"
+    "const after=d.filter(x=>x.open).length;"
+    "const rows=d[0].querySelectorAll('table')[0].querySelectorAll('tbody tr').length;"
+    "const gain=document.getElementById('gain-rates');"
+    "const before=!!(sec.compareDocumentPosition(gain)&Node.DOCUMENT_POSITION_FOLLOWING);"
+    "const st=d[0].querySelector('p.statement');"
+    "const shown=st!==null&&st.offsetHeight>0&&st.textContent.length>20;"
+    "document.title='REC '+d.length+' '+open+' '+after+' '+rows+' '+before+' '+shown;"
+    "});</script>"
+)
+
+
+def _table_backend():
+    """The rule-scored test backend of tests/unit/recommendation (loaded by path)."""
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    if "_table_backend" in sys.modules:
+        return sys.modules["_table_backend"]
+    path = Path(__file__).parents[1] / "unit" / "recommendation" / "_table_backend.py"
+    spec = importlib.util.spec_from_file_location("_table_backend", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["_table_backend"] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_recommendation_section_in_the_browser(tmp_path):
+    """A three-task study with dev scores: the report opens on its Recommendation, above
+    the heatmap, one collapsible block per budget (the first open), each task's network
+    listed, and the sentence on what the data can separate visible."""
+    from taskaffinity.report import write_study_report
+
+    def rule(group, task, seed, split):
+        base = {"more_a": 0.80, "has_c": 0.85, "first": 0.75}[task]
+        together = 0.06 if set(group) == {"has_c", "more_a"} else 0.0
+        return base + together + 0.004 * ((seed + len(task)) % 3)
+
+    study = _table_backend().run_table_study(tmp_path / "s", rule)
+    path = write_study_report(study, tmp_path / "report")
+    page = path.read_text()
+    assert 'id="recommendation"' in page
+    probe = path.with_name("probe.html")
+    probe.write_text(page.replace("</body>", RECOMMENDATION_PROBE + "</body>"))
+    dom = _chromium("--virtual-time-budget=10000", "--dump-dom", probe.as_uri())
+    title = re.search(r"<title>(.*?)</title>", dom.stdout)
+    assert title, dom.stderr[-2000:]
+    assert title.group(1) == "REC 3 1 2 3 true true"
+    shot = tmp_path / "shot.png"
+    _chromium("--window-size=1200,1600", f"--screenshot={shot}", path.as_uri())
+    assert shot.is_file() and shot.stat().st_size > 20_000
