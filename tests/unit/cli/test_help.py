@@ -5,6 +5,7 @@ that wrap instead of cutting at 80 columns."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 
@@ -70,7 +71,7 @@ def test_help_reads_well(prefix: tuple[str, ...], cmd: object) -> None:
     # no sentence broken early: a line followed by more of its paragraph is full, i.e. the
     # next line's first word would not have fitted on it
     prose = _description(text)
-    for a, b in zip(prose, prose[1:], strict=False):
+    for a, b in itertools.pairwise(prose):
         if a.strip() and b.strip() and len(a) - len(a.lstrip()) == len(b) - len(b.lstrip()):
             first = b.split()[0]
             assert len(a) + 1 + len(first) > WIDTH, f"broken early:\n{a}\n{b}"
