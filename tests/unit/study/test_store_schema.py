@@ -267,3 +267,28 @@ def test_the_key_step_finds_the_keys_each_backend_had(tmp_path, backend_name, ta
     with ResultStore(path, keys=RunKeys(backend, suite)) as store:
         assert [r["key"] for r in store.rows(plan_only=False)] == [current.key]
         assert [a["key"] for a in store.attempts()] == [current.key]
+
+
+def test_drivers_opening_an_old_store_at_once_upgrade_it_once(tmp_path, caplog) -> None:
+    import threading
+
+    folder = _folder(tmp_path, "v0-gold.sqlite")
+    db = folder / "study.sqlite"
+    keys = RunKeys(ToyBackend(), toy_suite())
+    versions: list[int] = []
+    start = threading.Barrier(4)
+
+    def open_it() -> None:
+        start.wait()
+        with ResultStore(db, keys=keys) as store:
+            versions.append(store.version)
+
+    threads = [threading.Thread(target=open_it) for _ in range(4)]
+    with caplog.at_level(logging.INFO, logger="taskaffinity.study._schema"):
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    assert versions == [SCHEMA_VERSION] * 4
+    assert len([r for r in caplog.records if "upgraded the store" in r.message]) == 1
+    assert _count(db, "runs") == 14 and _count(db, "attempts") == 14
