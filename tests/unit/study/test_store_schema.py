@@ -63,7 +63,7 @@ def _count(path: Path, table: str) -> int:
 def _folder(tmp_path: Path, store: str) -> Path:
     """A copy of the previous release's study folder holding the store ``store``."""
     folder = tmp_path / "study"
-    shutil.copytree(STORES / "previous", folder)
+    shutil.copytree(STORES / "previous", folder, ignore=shutil.ignore_patterns("*-wal", "*-shm"))
     shutil.copy2(STORES / store, folder / "study.sqlite")
     return folder
 
