@@ -283,8 +283,9 @@ def prepare(db: sqlite3.Connection, path: str | Path, keys: RunKeys | None = Non
         return version(db)
     use_wal(db)
     with transaction(db) as cur:
-        found = check_readable(db, path)  # again under the write lock: another driver may
-        if not tables(db):  # have upgraded it meanwhile
+        # read again under the write lock: another driver may have upgraded it meanwhile
+        found = check_readable(db, path)
+        if not tables(db):
             for sql in _LAYOUT:
                 cur.execute(sql)
             cur.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
