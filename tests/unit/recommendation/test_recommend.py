@@ -159,3 +159,91 @@ def test_config_budgets_are_the_report_default(tmp_path):
     st = run_table_study(tmp_path, _noisy, budgets="[2]")
     rec = recommend_study(st)
     assert [b.budget for b in rec.budgets] == [2.0]
+
+
+def _table_scores(sign: float = 1.0, seeds: int = 3):
+    """A SplitScores over three tasks built by hand (``sign`` -1: the same study as
+    losses, higher_is_better False)."""
+    from taskaffinity.recommendation import SplitScores
+
+    tasks = ("a", "b", "c")
+    groups = (("a",), ("b",), ("c",), ("a", "b"), ("a", "c"), ("b", "c"), ("a", "b", "c"))
+    rng = np.random.default_rng(3)
+    base = rng.uniform(0.4, 0.8, size=(len(groups), 3))
+    cube = np.full((seeds, len(groups), 3), np.nan)
+    for g, group in enumerate(groups):
+        for t in group:
+            k = tasks.index(t)
+            cube[:, g, k] = base[g, k] + 0.01 * rng.standard_normal(seeds)
+    dev = cube + 0.02 * rng.standard_normal(cube.shape)
+    return SplitScores(tasks, groups, tuple(range(seeds)), sign * dev, sign * cube,
+                       sign > 0, "dev", dict.fromkeys(tasks, "accuracy"))  # fmt: skip
+
+
+@pytest.mark.parametrize("budget", [2, 3])
+def test_losses_choose_the_same_networks(budget):
+    """The same study as losses (scores negated, lower is better) gets the same networks,
+    its objectives negated and its gains unchanged (positive = better either way)."""
+    from taskaffinity.recommendation import recommend
+
+    (hi,) = recommend(_table_scores(1.0), [budget]).budgets
+    (lo,) = recommend(_table_scores(-1.0), [budget]).budgets
+    assert set(hi.choice.networks) == set(lo.choice.networks)
+    assert lo.choice.test.mean == pytest.approx(-hi.choice.test.mean)
+    assert lo.choice.gain.mean == pytest.approx(hi.choice.gain.mean)
+    assert [t.settled for t in lo.choice.tasks] == [t.settled for t in hi.choice.tasks]
+
+
+def test_partition_equals_brute_force_over_exact_covers():
+    from taskaffinity.recommendation import recommend
+
+    sc = _table_scores()
+    (b,) = recommend(sc, [None], kind="partition").budgets
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        mean = np.nanmean(sc.choose, axis=0)
+    best, best_value = None, -np.inf
+    for k in (1, 2, 3):
+        for rows in itertools.combinations(range(len(sc.groups)), k):
+            tasks = [t for r in rows for t in sc.groups[r]]
+            if sorted(tasks) != ["a", "b", "c"]:
+                continue
+            value = sum(np.nansum(mean[r]) for r in rows)
+            if value > best_value + 1e-12:
+                best, best_value = {sc.groups[r] for r in rows}, value
+    assert set(b.choice.networks) == best
+    assert b.choice.dev.mean == pytest.approx(best_value)
+
+
+def test_one_seed_says_what_it_cannot_tell():
+    from taskaffinity.recommendation import recommend
+
+    (b,) = recommend(_table_scores(seeds=1), [2]).budgets
+    assert b.choice.test.low is None and b.choice.test.seeds == 1
+    assert not b.alternatives_searched and b.statement.startswith("One seed")
+
+
+def test_stored_estimates_are_set_beside_the_choice(study, tmp_path):
+    """An affinity matrix under STUDY/estimates: its grouping under the same budget, its
+    measured value on test and its difference from the recommendation."""
+    import shutil
+
+    from taskaffinity.report import write_study_report
+    from taskaffinity.study import open_study
+    from taskaffinity.types import AffinityMatrix
+
+    folder = tmp_path / "copy"
+    shutil.copytree(study.path, folder)
+    values = np.full((3, 3), -1.0)
+    values[2, 1] = values[1, 2] = 1.0  # first and has_c help each other
+    aff = AffinityMatrix(TASKS, values, "made_up")
+    (folder / "estimates").mkdir()
+    (folder / "estimates" / "made_up.json").write_text(json.dumps(aff.to_dict()))
+    st = open_study(folder)
+    (b,) = recommend_study(st, [2]).budgets
+    (e,) = b.estimates
+    assert e.method == "made_up" and ("first", "has_c") in e.networks
+    assert e.measured is not None and e.difference is not None
+    assert e.difference.mean == pytest.approx(e.measured.test.mean - b.choice.test.mean)
+    page = write_study_report(st, tmp_path / "report").read_text()
+    assert "made_up" in page
