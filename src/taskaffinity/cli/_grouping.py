@@ -30,6 +30,8 @@ from taskaffinity.cli._table_args import (
     load_table,
     load_test_table,
     on_test,
+    select_format,
+    table_format,
 )
 from taskaffinity.errors import InputError
 from taskaffinity.grouping import (
@@ -190,7 +192,7 @@ def select(
         ),
     ],
     budget: Annotated[list[float], typer.Option(help="Budget (total network cost); repeat.")],
-    fmt: SelectFmt = SelectFormat.standley,
+    fmt: SelectFmt = None,
     test: Test = None,
     members: Members = None,
     hoa: Hoa = False,
@@ -215,11 +217,12 @@ def select(
     try:
         check_budgets(budget)
         if val.is_dir():
-            given = {"test": test, "hoa": hoa, "members": members, "names": names,
+            given = {"format": fmt, "test": test, "hoa": hoa, "members": members, "names": names,
                      "lower-is-better": lower_is_better, "singleton-score": singleton_score,
                      "max-group-size": max_group_size}  # fmt: skip
             _study_choice(val, sorted(budget), json_out, given)
             return
+        fmt = select_format(val, fmt)
         if fmt is SelectFormat.affinity:
             _not_with_affinity({"test": test, "hoa": hoa, "members": members, "names": names,
                                 "lower-is-better": lower_is_better})  # fmt: skip
@@ -255,7 +258,7 @@ def partition_cmd(
             "scores, judged on test)."
         ),
     ],
-    fmt: Fmt = TableFormat.standley,
+    fmt: Fmt = None,
     test: Test = None,
     members: Members = None,
     budget: Annotated[
@@ -276,12 +279,13 @@ def partition_cmd(
     try:
         check_budgets(budget)
         if val.is_dir():
-            given = {"test": test, "hoa": hoa, "members": members, "names": names,
-                     "lower-is-better": lower_is_better}  # fmt: skip
+            given = {"format": fmt, "test": test, "hoa": hoa, "members": members,
+                     "names": names, "lower-is-better": lower_is_better}  # fmt: skip
             _study_choice(val, sorted(budget) if budget else [None], json_out, given,
                           kind="partition", n_groups=groups, max_groups=max_groups,
                           method=_current_name(method))  # fmt: skip
             return
+        fmt = table_format(val, fmt)
         table = load_table(val, fmt, members, names, lower_is_better)
         test_table = load_test_table(test, table, fmt, members, names, lower_is_better)
         choose = tables.hoa(table) if hoa else table
