@@ -73,11 +73,8 @@ def analyze(
     scores: Annotated[
         Path,
         typer.Argument(
-            help="Square score CSV: first row an empty cell "
-            "then task names; each row a task then its scores "
-            "(row = target, column = auxiliary). Or a long CSV with seeds, header "
-            "target,source,seed,score (empty source = the target trained alone), or "
-            "group,task,score[,cost][,seed]."
+            help="Score table: a square score matrix (such as a study's scores.csv) or a long "
+            "CSV (such as a study's seeds.csv), told apart by the first row."
         ),
     ],
     categories: Annotated[Path | None, typer.Option(help="CSV with columns task,category.")] = None,
@@ -93,8 +90,19 @@ def analyze(
     ] = False,
     title: Annotated[str, typer.Option(help="Report title.")] = "Task affinity report",
 ) -> None:
-    """Analyse a score table from anywhere (a published table, a spreadsheet, per-seed
-    scores): gain rates paired by seed, their intervals and the study's reliability."""
+    """Analyse measured scores from anywhere (a study, a published table, a spreadsheet):
+    gain rates paired by seed, their intervals and the study's reliability.
+
+    A square score matrix: the first cell empty (or any text), then the task names; each
+    row a task, then its scores (row = target, column = auxiliary, diagonal = the task
+    alone); an empty cell is not measured. It holds one score per cell, so for a study
+    (its scores.csv: the means over seeds) it gives the mean scores but neither intervals
+    nor reliability.
+
+    A long CSV with the header target,source,seed,score (an empty source = the target
+    trained alone), such as a study's seeds.csv, keeps every seed and gives the numbers of
+    the study's report; or group,task,score[,cost][,seed] (group = tasks joined by +).
+    """
     from taskaffinity.analysis import analyze as run_analysis
     from taskaffinity.analysis import read_categories_csv
     from taskaffinity.tables import read_scores
@@ -114,6 +122,13 @@ def analyze(
         typer.echo(json.dumps(result.to_json(), indent=2))
     else:
         _print_summary(result)
+        if table.seed_scores is None and not seeds:
+            typer.echo(
+                f"note: {scores} holds one score per cell (of a study: the mean over its "
+                "seeds), so it gives no interval and no reliability; a study's seeds.csv "
+                "holds the scores per seed",
+                err=True,
+            )
         if json_out is not None:
             json_out.parent.mkdir(parents=True, exist_ok=True)
             json_out.write_text(json.dumps(result.to_json(), indent=2), "utf-8")

@@ -150,3 +150,12 @@ def test_a_wrong_format_says_which_it_looks_like(three_seeds: Path) -> None:
         app, ["partition", str(three_seeds / "seeds.csv"), "--format", "matrix"]
     )
     assert res.exit_code == 2 and "use --format csv" in res.output
+
+
+def test_analyze_says_what_a_matrix_of_means_cannot_tell(three_seeds: Path) -> None:
+    res = CliRunner().invoke(app, ["analyze", str(three_seeds / "scores.csv")])
+    assert res.exit_code == 0
+    assert "holds one score per cell" in res.output and "seeds.csv" in res.output
+    res = CliRunner().invoke(app, ["analyze", str(three_seeds / "seeds.csv")])
+    assert res.exit_code == 0 and "holds one score per cell" not in res.output
+    assert "3 seeds" in res.output
