@@ -121,7 +121,7 @@ def resolve_format(
         "matrix": {"csv", "affinity"},
         "affinity": {"csv"},
     }
-    if seen in clash.get(given, set()) and not (given == "affinity" and path.suffix == ".json"):
+    if seen in clash.get(given, set()):
         rows = _head_rows(path)
         hint = f"--format {seen}" if seen in choices else "another command"
         raise InputError(
