@@ -196,9 +196,9 @@ def build_sections(
             _explain(
                 f"{asym.pairs} pairs measured both ways; the signs of G[i][j] and G[j][i] "
                 f"agree in {asym.sign_agreement} of them; Pearson correlation "
-                f"{fmt(asym.pearson, 3)}, Spearman {fmt(asym.spearman, 3)}; "
+                f"{fmt(asym.pearson, spec='.2f')}, Spearman {fmt(asym.spearman, spec='.2f')}; "
                 f"mean |G[i][j] &minus; G[j][i]| = "
-                f"{fmt(asym.mean_abs_difference, 3)} points."
+                f"{fmt(asym.mean_abs_difference, spec='.1f')} points."
             ),
         )
     )

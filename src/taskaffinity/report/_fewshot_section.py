@@ -17,7 +17,7 @@ __all__ = ["fewshot_section"]
 
 
 def _interval(low: float, high: float) -> str:
-    return f"[{low:.4f}, {high:.4f}]"
+    return f"[{low:.3f}, {high:.3f}]"
 
 
 def fewshot_section(a: Analysis, fewshot: FewShotResult) -> ReportSection:
@@ -59,6 +59,7 @@ def fewshot_section(a: Analysis, fewshot: FewShotResult) -> ReportSection:
         ),
         rows,
         signed=("fine-tuned - few-shot",),
+        formats=(None, None, None, ".3f", None, ".3f", None, "+.3f"),
     )
     text = (
         '<p class="explain">The study\'s model prompted with the shown number of '

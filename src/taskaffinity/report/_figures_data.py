@@ -55,10 +55,14 @@ def heatmap_data(analysis: Analysis, metrics: Mapping[str, str] | None = None) -
         metric = (metrics or {}).get(analysis.tasks[i])
         return f"{text}\n{metric}" if text and metric else text
 
-    text = tuple(
-        tuple(diagonal(i) if i == j else _fmt(rate[i, j], "+.1f") for j in range(n_cols))
-        for i in range(n_rows)
-    )
+    def cell(i: int, j: int) -> str:
+        if i == j:
+            return diagonal(i)
+        if singles[i] == 0 and np.isfinite(analysis.gain.values[i, j]):
+            return "undef.\n(single 0)"  # a gain rate relative to 0
+        return _fmt(rate[i, j], "+.1f")
+
+    text = tuple(tuple(cell(i, j) for j in range(n_cols)) for i in range(n_rows))
     finite = np.abs(rate[np.isfinite(rate)])
     limit = float(finite.max()) if finite.size and finite.max() > 0 else 1.0
     direction = "" if analysis.higher_is_better else " (lower is better: sign flipped)"

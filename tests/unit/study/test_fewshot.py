@@ -77,7 +77,7 @@ def test_stored_result_round_trips_and_reaches_the_report(tmp_path: Path) -> Non
     (out / FEWSHOT_NAME).write_text(json.dumps(result.to_dict()))
     assert read_fewshot(out) == result
     page = write_study_report(open_study(out), tmp_path / "report").read_text()
-    assert "Few-shot baseline" in page and ">0.625<" in page and "[0.5000, 0.7500]" in page
+    assert "Few-shot baseline" in page and ">0.625<" in page and "[0.500, 0.750]" in page
     (out / FEWSHOT_NAME).write_text("{}")
     with pytest.raises(InputError, match="few-shot"):
         read_fewshot(out)
