@@ -141,7 +141,7 @@ def analyze(
             out,
             title=title,
             subtitle=f"Scores from {scores}",
-            scores=table,
+            scores=table if all(float(x).is_integer() for x in seeds) else None,
             seeds=seeds or None,
         )
         typer.echo(f"wrote {path}")
