@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from taskaffinity._fields import check_fields, help_texts, option
-from taskaffinity.errors import InputError
+from taskaffinity.errors import InputError, did_you_mean
 
 __all__ = ["TrainConfig"]
 
@@ -185,7 +185,9 @@ class TrainConfig:
         for key in data:
             if key not in known:
                 raise InputError(
-                    f"unknown backend option; known options: {sorted(known)}", field=key
+                    f"unknown backend option{did_you_mean(key, known)}; known options: "
+                    f"{sorted(known)}",
+                    field=key,
                 )
         return cls(**data)
 

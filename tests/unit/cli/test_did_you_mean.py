@@ -39,6 +39,11 @@ def _run(tmp_path: Path, **extra: str) -> str:
             "field 'executor.wokers': unknown field (did you mean 'workers'?)",
         ),
         (
+            {"backend": "{name: scratch, d_modle: 64}"},
+            "field 'backend.d_modle': unknown backend option (did you mean 'd_model'?)",
+        ),
+        ({"plan": "{singles: true, pair: true}"}, "unknown field (did you mean 'pairs'?)"),
+        (
             {"plan": "{singles: true, pairs: false, groups: [[more_a, has_cc]]}"},
             "unknown task 'has_cc' (did you mean 'has_c'?)",
         ),
