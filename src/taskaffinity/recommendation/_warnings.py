@@ -113,10 +113,12 @@ def _zero_single(a: Analysis) -> list[ResultWarning]:
 
 def _few_examples(a: Analysis, sizes: Mapping[str, int]) -> list[ResultWarning]:
     """Tasks whose median |pair - single| is below what their test set resolves: for a
-    score ``p`` in [0, 1] on ``n`` examples, a difference of two such scores has a standard
-    error of about ``sqrt(2 p (1 - p) / n)``, so effects below ``1.96`` times that cannot
-    be told from test-set noise; ``2 p (1 - p) (1.96 / effect)^2`` examples would resolve
-    the median effect."""
+    score ``p`` in [0, 1] on ``n`` examples, a difference of two such scores measured on
+    independent samples has a standard error of about ``sqrt(2 p (1 - p) / n)``, so
+    effects below ``1.96`` times that are hard to tell from test-set noise; ``2 p (1 - p)
+    (1.96 / effect)^2`` examples would resolve the median effect. A task at least half of
+    whose measured cells have a settled sign is left out: its data resolve its effects
+    (paired runs and several seeds narrow the noise below that bound)."""
     vals = a.gain.values
     out = []
     for i, task in enumerate(a.tasks):
@@ -131,6 +133,11 @@ def _few_examples(a: Analysis, sizes: Mapping[str, int]) -> list[ResultWarning]:
         effects = effects[effects > 0]
         if not len(effects) or p in (0.0, 1.0):
             continue
+        if a.settled is not None and a.ci_kind is not None:
+            signs = [a.settled[i, j] for j in range(len(a.sources))
+                     if j != i and np.isfinite(a.settled[i, j])]  # fmt: skip
+            if signs and 2 * sum(v != 0 for v in signs) >= len(signs):
+                continue
         effect = float(np.median(effects))
         resolution = Z_95 * float(np.sqrt(2 * p * (1 - p) / n))
         if effect < resolution:
@@ -141,8 +148,9 @@ def _few_examples(a: Analysis, sizes: Mapping[str, int]) -> list[ResultWarning]:
                     task,
                     f"{task}: {n} test examples resolve differences of about "
                     f"±{resolution:.3f} at a score of {p:.3f}, but its typical effect "
-                    f"(median |pair - single|) is {effect:.3f}; about {need} test examples "
-                    "would be needed to tell such effects from test-set noise.",
+                    f"(median |pair - single|) is {effect:.3f} and most of its cells are "
+                    f"not settled; about {need} test examples would be needed to tell such "
+                    "effects from test-set noise.",
                 )
             )
     return out

@@ -52,8 +52,8 @@ def test_fewer_test_examples_than_the_effects_need(tmp_path):
     """The toy tasks have 20 test examples: effects of 0.01 cannot be resolved; effects of
     0.4 can."""
 
-    def small(group, task, seed, split):
-        return 0.7 + (0.01 if len(group) > 1 else 0.0) + 0.001 * seed
+    def small(group, task, seed, split):  # effects of about 0.01 whose sign seeds disagree on
+        return 0.7 + (0.01 * (1, -1, 2)[seed] if len(group) > 1 else 0.0)
 
     st = run_table_study(tmp_path, small)
     assert count_test_examples(st) == {"more_a": 20, "has_c": 20, "first": 20}
@@ -66,6 +66,12 @@ def test_fewer_test_examples_than_the_effects_need(tmp_path):
 
     st2 = run_table_study(tmp_path / "large", large)
     assert not [w for w in study_warnings(st2) if w.kind == "few_test_examples"]
+
+    def settled(group, task, seed, split):  # small but the same in every seed: settled
+        return 0.7 + (0.01 if len(group) > 1 else 0.0) + 0.001 * seed
+
+    st3 = run_table_study(tmp_path / "settled", settled)
+    assert not [w for w in study_warnings(st3) if w.kind == "few_test_examples"]
 
 
 def test_a_healthy_study_has_no_warning(tmp_path):
