@@ -147,7 +147,9 @@ def test_claims_of_a_killed_driver_are_taken_over(tmp_path):
 
 
 def test_status_lists_claimed_runs_and_their_holders(tmp_path):
-    cfg = write_toy_config(tmp_path / "toy.yaml", backend=SLOW, seeds="[0]")
+    # runs of 2 s: a study still in flight across two `status` calls on a loaded machine
+    slower = "{name: 'taskaffinity.testing:ToyBackend', sleep: 2.0}"
+    cfg = write_toy_config(tmp_path / "toy.yaml", backend=slower, seeds="[0]")
     out = tmp_path / "out"
     proc = start_cli("run", str(cfg), "--out", str(out), "--quiet")
     try:
