@@ -15,7 +15,7 @@ import pytest
 from _procs import until
 
 from taskaffinity.config import load_config
-from taskaffinity.study import LostAttempt, ResultStore, run_study
+from taskaffinity.study import Executor, LostAttempt, ResultStore, run_study
 from taskaffinity.study._ray import RayExecutor
 from taskaffinity.testing import ProbeBackend, ToyBackend, read_probes, toy_suite, write_toy_config
 
@@ -74,6 +74,7 @@ def test_stopped_ray_worker_is_cancelled_at_the_limit(tmp_path, local_ray):
     backend = ProbeBackend(hang_on=("has_c",), hang=2.5, record_dir=str(tmp_path))
     a, b = (backend.spec((t,), 0, suite) for t in ("has_c", "more_a"))
     ex = RayExecutor(backend, suite, 2, retries=0)
+    assert isinstance(ex, Executor)
     stopped = None
     try:
         ex.submit(a, 6.0)

@@ -21,6 +21,7 @@ from test_study_workers import collect, started
 from taskaffinity.config import load_config
 from taskaffinity.errors import InputError
 from taskaffinity.study import (
+    Executor,
     LostAttempt,
     PoolExecutor,
     ResultStore,
@@ -89,6 +90,7 @@ def test_sequential_limit_keeps_the_next_run_going():
     backend = ProbeBackend(hang_on=("first",), hang=30)
     slow, fast = (backend.spec((t,), 0, suite) for t in ("first", "more_a"))
     ex = SequentialExecutor(backend, suite, retries=0)
+    assert isinstance(ex, Executor)
     ex.submit(slow, 0.5)
     ex.submit(fast, 0.5)
     start = time.monotonic()
@@ -104,6 +106,7 @@ def test_stopped_pool_worker_is_noticed_at_the_limit_and_its_run_retried(tmp_pat
     backend = ProbeBackend(sleep=1.0)
     a, b = (backend.spec((t,), 0, suite) for t in ("more_a", "has_c"))
     ex = PoolExecutor(backend, suite, 2, retries=1, grace=1.0)
+    assert isinstance(ex, Executor)
     try:
         ex.submit(a, 3.0)
         ex.submit(b, 3.0)
