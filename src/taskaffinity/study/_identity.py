@@ -28,12 +28,13 @@ _TASK_KEYS = ("suite", "suite_tasks", "tasks", "tasks_from", "max_examples", "ta
 
 
 def _backend(config: StudyConfig) -> dict[str, Any]:
-    from taskaffinity.backends import TrainConfig
+    from taskaffinity.backends import BACKENDS, TrainConfig
 
-    params = {
-        k: v for k, v in config.backend.params.items() if k not in TrainConfig.EXECUTION_FIELDS
-    }
-    return {"name": config.backend.name, **params}
+    name = config.backend.name
+    # a registered backend's own execution fields too (lora: save_adapters, ...)
+    kind = BACKENDS.lookup(name).config_class if name in BACKENDS.names() else TrainConfig
+    params = {k: v for k, v in config.backend.params.items() if k not in kind.EXECUTION_FIELDS}
+    return {"name": name, **params}
 
 
 def _short(value: Any) -> str:
