@@ -159,3 +159,18 @@ def test_analyze_says_what_a_matrix_of_means_cannot_tell(three_seeds: Path) -> N
     res = CliRunner().invoke(app, ["analyze", str(three_seeds / "seeds.csv")])
     assert res.exit_code == 0 and "holds one score per cell" not in res.output
     assert "3 seeds" in res.output
+
+
+def test_select_reads_an_estimates_json_without_format(tmp_path: Path) -> None:
+    """The JSON ``estimate --json`` writes (AffinityMatrix.to_dict) is detected as an
+    affinity matrix."""
+    values = np.array([[np.nan, 0.4, -0.3], [0.5, np.nan, -0.2], [0.1, -0.1, np.nan]])
+    aff = AffinityMatrix(("a", "b", "c"), values, "tag")
+    path = tmp_path / "tag.json"
+    path.write_text(json.dumps(aff.to_dict(), allow_nan=True), encoding="utf-8")
+    out = tmp_path / "sel.json"
+    _invoke("select", path, "--budget", "2", "--json", out)
+    (record,) = _json(out)
+    best = select_from_affinity(aff, 2, singleton_score=record["singleton_score"])
+    assert record["chosen_on"] == "affinity"
+    assert record["objective"] == pytest.approx(best.predicted, rel=1e-12)
