@@ -143,7 +143,7 @@ def recommendation_section(rec: Recommendation) -> ReportSection:
     for b in rec.budgets:
         if b.choice is None:
             rows.append((_budget(b), "nothing fits", None, None, None))
-            texts.append(("", html.escape(b.error)[:120], "", "", ""))
+            texts.append(("", f"nothing fits: {b.error}"[:160], "", "", ""))
             continue
         c = b.choice
         pairs = [t for t in c.tasks if not t.alone]

@@ -247,3 +247,17 @@ def test_stored_estimates_are_set_beside_the_choice(study, tmp_path):
     assert e.difference.mean == pytest.approx(e.measured.test.mean - b.choice.test.mean)
     page = write_study_report(st, tmp_path / "report").read_text()
     assert "made_up" in page
+
+
+def test_a_budget_nothing_fits_says_so(tmp_path):
+    """Without the network of all tasks, one network cannot serve three tasks: that
+    budget's record carries the error, the others their choice, and the report says it."""
+    from taskaffinity.report import write_study_report
+
+    st = run_table_study(tmp_path, _noisy, plan="{singles: true, pairs: true, all: false}")
+    rec = recommend_study(st, [1, 2])
+    first, second = rec.to_json()
+    assert set(first) == {"budget", "chosen_on", "error"} and "budget 1" in first["error"]
+    assert second["networks"]
+    page = write_study_report(st, tmp_path / "report").read_text()
+    assert "nothing fits" in page
