@@ -1358,6 +1358,38 @@ tab(
     3,
     None,
 )
+tab(
+    "select square matrix as standley",
+    {"s.csv": SQUARE},
+    ("select", "{d}/s.csv", "--format", "standley", "--budget", "2", "--json", "{d}/out/s.json"),
+    "s.csv",
+    1,
+    "format",
+)
+tab(
+    "partition long csv as matrix",
+    {"g.csv": GROUPS},
+    ("partition", "{d}/g.csv", "--format", "matrix", "--json", "{d}/out/p.json"),
+    "g.csv",
+    1,
+    "format",
+)
+tab(
+    "select pair measured one way",
+    {"s.csv": SQUARE.replace("b,0.5,", "b,,")},
+    ("select", "{d}/s.csv", "--budget", "2", "--json", "{d}/out/s.json"),
+    "s.csv",
+    3,
+    "a",
+)
+tab(
+    "analyze a report's stability table",
+    {"stability.csv": "task,single,max\na,0.8,0.9\nb,0.5,0.6\n"},
+    ("analyze", "{d}/stability.csv"),
+    "stability.csv",
+    1,
+    None,
+)
 
 
 def cli(
