@@ -438,6 +438,8 @@ def recommend(
     if kind == "select" and budgets and None not in budgets:
         top = min(int(max(budgets)), n)  # type: ignore[type-var]
         pool = enumerate_candidates(s.mean, s.choose, top)
+        if not pool.complete:  # too many for the largest budget: each budget on its own
+            pool = None
     for budget in budgets:
         try:
             if kind == "select":

@@ -261,3 +261,15 @@ def test_a_budget_nothing_fits_says_so(tmp_path):
     assert second["networks"]
     page = write_study_report(st, tmp_path / "report").read_text()
     assert "nothing fits" in page
+
+
+def test_small_budgets_are_searched_when_the_largest_is_too_many(monkeypatch):
+    """The alternatives of a budget are enumerated when that budget's groupings are few,
+    even if the largest budget's are too many."""
+    import taskaffinity.recommendation._candidates as cand
+    from taskaffinity.recommendation import recommend
+
+    monkeypatch.setattr(cand, "MAX_CANDIDATES", 40)  # 7 networks: C(7,<=2) = 28, C(7,<=3) = 63
+    small, large = recommend(_table_scores(), [2, 3]).budgets
+    assert small.alternatives_searched and small.n_considered > 0
+    assert not large.alternatives_searched
