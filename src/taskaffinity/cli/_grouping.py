@@ -33,7 +33,7 @@ from taskaffinity.cli._table_args import (
     select_format,
     table_format,
 )
-from taskaffinity.errors import InputError
+from taskaffinity.errors import InputError, TaskAffinityError
 from taskaffinity.grouping import (
     DP_MAX_TASKS,
     MAX_AFFINITY_GROUPS,
@@ -146,7 +146,12 @@ def _study_choice(
     for name, value in given.items():
         if value:
             raise InputError(f"--{name} does not apply to a study folder", field=name)
-    study = open_study(folder)
+    try:
+        study = open_study(folder)
+    except InputError:
+        raise
+    except TaskAffinityError as err:  # a store that cannot be read: its own message
+        fail(err)
     analysis = analyze(study.score_table(), seeds=study.seeds)
     rec = recommend_study(study, budgets, analysis=analysis, **options)
     records = rec.to_json()
