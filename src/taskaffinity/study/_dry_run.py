@@ -115,7 +115,10 @@ def dry_run(
     if config_path(out_dir).is_file():
         from taskaffinity.config import load_config
 
-        differences = config_differences(load_config(config_path(out_dir)), config)
+        stored = load_config(config_path(out_dir))
+        differences = config_differences(
+            stored, config, suite=suite, backends=(make_backend(stored), backend)
+        )
     status: dict[str, str] = {}
     done: list[RunResult] = []
     db = store_path(out_dir)

@@ -131,10 +131,18 @@ def run_study(
         config = load_config(config)
     out = Path(out_dir)
     suite = config.load_suite()
+    given = backend
     backend = _writing_into(backend if backend is not None else make_backend(config), out)
     specs = plan_runs(config, suite, backend)
     check_study(config, suite, backend, specs, workers=workers)  # before anything is written
-    check_same_study(config, out, replace=replace_config)
+    check_same_study(  # a folder holds one study (a backend given in code stands for both)
+        config,
+        out,
+        suite=suite,
+        backend=backend,
+        make_backend=make_backend if given is None else (lambda _config: given),
+        replace=replace_config,
+    )
     n_workers = max(1, workers or config.executor.workers)
     db = out / STORE_NAME
     # an older store is upgraded (runs keyed the former way keep their runs), a newer refused

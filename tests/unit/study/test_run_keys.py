@@ -11,6 +11,7 @@ import pytest
 
 from taskaffinity.backends import get_backend
 from taskaffinity.config import load_config
+from taskaffinity.errors import InputError
 from taskaffinity.study import ResultStore, run_study
 from taskaffinity.tasks import Example, Task, TaskSuite
 from taskaffinity.testing import TINY_SCRATCH
@@ -77,7 +78,9 @@ def test_changing_one_metric_retrains_only_the_runs_of_that_task(v1) -> None:
     before = _plan_keys(v1)
     text = (v1 / "study.yaml").read_text("utf-8")
     edited = _config(v1, text.replace("metric: macro_f1", "metric: accuracy"))
-    summary = run_study(edited, v1 / "out", progress=False)
+    with pytest.raises(InputError, match=r"tasks: "):  # another study: refused as it is
+        run_study(edited, v1 / "out", progress=False)
+    summary = run_study(edited, v1 / "out", progress=False, replace_config=True)
     assert (summary.trained, summary.skipped) == (4, 3)
     after = _plan_keys(v1)
     assert sorted(t for t in after if after[t] != before[t]) == [

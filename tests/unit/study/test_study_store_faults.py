@@ -102,7 +102,7 @@ def test_not_an_sqlite_file_is_one_line_error_and_left_as_it_was(tmp_path, finis
         assert res.returncode == 2, (args, res.stdout, res.stderr)
         assert "not an SQLite database" in one_line_error(res, db)
     assert digest(db) == before
-    assert sorted(p.name for p in out.iterdir()) == ["config.yaml", "study.sqlite"]
+    assert sorted(p.name for p in out.iterdir()) == ["config.yaml", "study.sqlite", "tasks.json.gz"]
 
 
 def test_corrupt_store_is_one_line_error_and_left_as_it_was(tmp_path, finished):
