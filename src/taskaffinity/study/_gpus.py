@@ -39,10 +39,11 @@ def visible_gpus() -> list[int]:
 
 
 def backend_wants_gpu(backend: Any) -> bool:
-    """Whether ``backend`` trains on a GPU when one is there: its ``config.device`` is
-    ``cuda``, ``cuda:N`` or ``auto`` (backends without such a config: no)."""
+    """Whether ``backend`` trains on whichever GPU it is given: its ``config.device`` is
+    ``cuda`` or ``auto`` (no for ``cuda:N``: a device pinned by index, which a worker that
+    sees one GPU would not have; no for backends without such a config)."""
     device = getattr(getattr(backend, "config", None), "device", None)
-    return isinstance(device, str) and (device == "auto" or device.startswith("cuda"))
+    return device in ("cuda", "auto")
 
 
 def worker_gpus(ex: ExecutorConfig, workers: int, backend: Any) -> list[str] | None:

@@ -79,6 +79,7 @@ def test_which_backends_want_a_gpu():
     assert backend_wants_gpu(get_backend("scratch", {"device": "cuda"}))
     assert backend_wants_gpu(get_backend("scratch", {"device": "auto"}))
     assert not backend_wants_gpu(get_backend("scratch", {"device": "cpu"}))
+    assert not backend_wants_gpu(get_backend("scratch", {"device": "cuda:1"}))  # pinned
 
 
 def test_gpus_option(tmp_path):
