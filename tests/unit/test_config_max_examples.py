@@ -60,7 +60,11 @@ def test_the_same_examples_across_loads_and_task_orders(tmp_path: Path) -> None:
 def test_max_examples_runs_are_keyed_apart_from_the_full_study(tmp_path: Path) -> None:
     full = run_study(_study(tmp_path), tmp_path / "out", progress=False)
     assert (full.trained, full.skipped) == (3, 0)
-    cut = run_study(_study(tmp_path, extra=CAP), tmp_path / "out", progress=False)
+    with pytest.raises(InputError, match="max_examples"):  # another study: refused as it is
+        run_study(_study(tmp_path, extra=CAP), tmp_path / "out", progress=False)
+    cut = run_study(
+        _study(tmp_path, extra=CAP), tmp_path / "out", progress=False, replace_config=True
+    )
     assert (cut.trained, cut.skipped) == (3, 0)  # none of the full study's runs is reused
     again = run_study(_study(tmp_path, extra=CAP), tmp_path / "out", progress=False)
     assert (again.trained, again.skipped) == (0, 3)
