@@ -40,8 +40,8 @@ docs: install-docs
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
 lint:
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks docs/_hooks.py
+	$(BIN)/ruff format --check src tests benchmarks docs/_hooks.py
 
 bench: install
 	$(BIN)/python benchmarks/demo.py --config benchmarks/configs/demo/demo.yaml
