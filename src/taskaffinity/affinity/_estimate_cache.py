@@ -24,6 +24,7 @@ import numpy as np
 
 from taskaffinity.affinity._base import get_estimator
 from taskaffinity.affinity._budget import Budget, cost_fraction
+from taskaffinity.errors import InputError
 from taskaffinity.types import AffinityMatrix, Cost
 
 if TYPE_CHECKING:
@@ -42,7 +43,11 @@ def _key(
     budget: Budget,
     reused: list[str],
 ) -> str:
-    cfg = backend.config.to_dict() if hasattr(backend.config, "to_dict") else backend.config
+    config = getattr(backend, "config", None)  # a plug-in backend may keep none
+    if config is None:  # what of it enters a run's key stands for it
+        cfg: Any = dict(backend.spec((suite.names[0],), 0, suite).backend_config)
+    else:
+        cfg = config.to_dict() if hasattr(config, "to_dict") else config
     fields: list[Any] = [method, params, getattr(backend, "name", ""), cfg, suite.fingerprint,
                          budget.seed, budget.max_steps]  # fmt: skip
     if reused:
@@ -90,11 +95,21 @@ def run_estimator(
         if data.get("key") == key:
             aff = load_affinity(data)
             return _with_fraction(aff, budget), None
-    aff = (
-        est.estimate(suite, backend, budget, runs=handed)
-        if handed
-        else est.estimate(suite, backend, budget)
-    )
+    try:
+        aff = (
+            est.estimate(suite, backend, budget, runs=handed)
+            if handed
+            else est.estimate(suite, backend, budget)
+        )
+    except AttributeError as err:
+        if err.obj is not backend or err.name not in _CAPABILITIES:
+            raise
+        raise InputError(
+            f"the estimator {method!r} needs the backend capability {err.name!r} "
+            f"(taskaffinity.backends), which the backend {getattr(backend, 'name', backend)!r} "
+            "does not offer; the built-in backends scratch, encoder and lora offer it",
+            field="method",
+        ) from err
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps({**aff.to_dict(), "key": key}, indent=1), encoding="utf-8")
@@ -102,6 +117,10 @@ def run_estimator(
             est.result_.to_csv(path.with_name(f"{stem}_instances.csv"))
             est.grouping_.to_csv(path.with_name(f"{stem}_groups.csv"))
     return aff, est
+
+
+_CAPABILITIES = ("gold_log_probs", "train_with_probe")
+"""What estimators ask a backend for beyond ``run`` (:mod:`taskaffinity.backends`)."""
 
 
 def _with_fraction(aff: AffinityMatrix, budget: Budget) -> AffinityMatrix:

@@ -322,7 +322,7 @@ class GradTAG(Estimator):
         self._check(len(names))
         tasks = tuple(sorted(names))
         probe = _SketchProbe(self, budget.seed)
-        batch = int(getattr(backend.config, "batch_size", 1)) or 1
+        batch = int(getattr(getattr(backend, "config", None), "batch_size", 1)) or 1
         n_grads = sum(
             min(self.examples, len(suite.task(t).train))
             + min(self.examples, len(suite.task(t).dev))
