@@ -78,13 +78,17 @@ class StudyProgress:
         else:
             logger.info(message)
 
+    @property
+    def now(self) -> str:
+        """The progress line's list of runs in flight, each with its device when known:
+        ``now: a (seed 0) on GPU 0, b (seed 0) on GPU 1`` (``""`` when none)."""
+        names = [f"{n} on {self._where[n]}" if self._where.get(n) else n for n in self._running]
+        listed = ", ".join(names[:4]) + (" ..." if len(names) > 4 else "")
+        return f"now: {listed}" if listed else ""
+
     def _describe(self) -> None:
         if self._bar is not None:
-            names = [
-                f"{n} on {self._where[n]}" if self._where.get(n) else n for n in self._running
-            ]
-            now = ", ".join(names[:4]) + (" ..." if len(names) > 4 else "")
-            self._bar.update(self._task, description=f"now: {now}" if now else "")
+            self._bar.update(self._task, description=self.now)
 
     def start(self, spec: RunSpec, where: str | None = None) -> None:
         """Run ``spec`` was submitted; ``where``: the device it trains on (``GPU 1``)."""

@@ -13,7 +13,7 @@ from taskaffinity.config import ExecutorConfig, load_config
 from taskaffinity.errors import InputError
 from taskaffinity.study import run_study
 from taskaffinity.study._gpus import backend_wants_gpu, worker_gpus
-from taskaffinity.testing import ToyBackend, read_probes, write_toy_config
+from taskaffinity.testing import ToyBackend, read_probes, toy_suite, write_toy_config
 
 
 def probe_config(tmp_path, executor: str):
@@ -89,3 +89,17 @@ def test_gpus_option(tmp_path):
         with pytest.raises(InputError) as info:
             load_config(path)
         assert info.value.field == "executor.gpus" and info.value.line == 5
+
+
+def test_progress_line_names_each_running_runs_gpu():
+    from taskaffinity.study._progress import StudyProgress
+
+    suite, backend = toy_suite(), ToyBackend()
+    a, b = (backend.spec((t,), 0, suite) for t in ("first", "has_c"))
+    with StudyProgress(2, 0, enabled=True) as bar:
+        bar.start(a, "GPU 0")
+        bar.start(b, "GPU 1")
+        assert bar.now == "now: first (seed 0) on GPU 0, has_c (seed 0) on GPU 1"
+        bar.finish(backend.run(a, suite))
+        assert bar.now == "now: has_c (seed 0) on GPU 1"
+        assert bar._bar.tasks[0].description == bar.now  # what the bar shows
