@@ -291,13 +291,12 @@ class Backend:
         start = time.perf_counter()
         checked = self._validated(tasks, suite)
         label = f"probed run of {'+'.join(sorted(tasks))} (seed {seed})"
-        no_retry = dataclasses.replace(self.config, oom_retry=False)
 
         def attempt(trial: TrainConfig) -> Cost:
             with self._trained(trial, suite, checked, seed, null=False, probe=probe) as tr:
                 return Cost(time.perf_counter() - start, tr.steps, tr.examples)
 
-        return fit_in_memory(no_retry, label, attempt)[0]
+        return fit_in_memory(self.config, label, attempt, retry=False)[0]
 
     # ---- helpers ------------------------------------------------------------------
     def _config_for(self, spec: RunSpec) -> TrainConfig:

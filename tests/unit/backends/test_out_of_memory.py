@@ -188,3 +188,18 @@ def test_the_micro_batch_is_an_execution_field() -> None:
     backend = get_backend("scratch", {**TINY, "micro_batch": 3, "oom_retry": True})
     other = dataclasses.replace(backend.config, micro_batch=None, oom_retry=False)
     assert backend.config.to_dict() == other.to_dict()
+
+
+def test_a_probed_run_is_not_retried(suite) -> None:
+    """A probe sees every step once: running out of memory ends a probed run at once."""
+
+    class Counting:
+        every, steps = 1, 0
+
+        def on_step(self, ctx) -> None:  # type: ignore[no-untyped-def]
+            Counting.steps += 1
+
+    backend = CrampedScratch({**TINY, "oom_retry": True})
+    with pytest.raises(RunOutOfMemoryError, match="a probed run is not retried"):
+        backend.train_with_probe(["vowel"], suite, 0, Counting())
+    assert Counting.steps == 1  # the first step's probe, then the first batch failed

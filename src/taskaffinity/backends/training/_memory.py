@@ -88,12 +88,14 @@ def release_memory() -> None:
 
 
 def fit_in_memory(
-    cfg: TrainConfig, label: str, attempt: Callable[[TrainConfig], T]
+    cfg: TrainConfig, label: str, attempt: Callable[[TrainConfig], T], *, retry: bool = True
 ) -> tuple[T, int]:
     """``(attempt(cfg), micro-batch used)``, retried on out-of-memory as the module
     docstring says. ``label`` names the run in the error message (e.g. ``"run 3f2a...
     (tasks a+b, seed 0)"``); ``attempt`` trains and scores from scratch under the config
-    it is given (``cfg`` with ``micro_batch`` and ``eval_batch_size`` set)."""
+    it is given (``cfg`` with ``micro_batch`` and ``eval_batch_size`` set). ``retry=False``:
+    never retried, whatever ``oom_retry`` says (an attempt with side effects, e.g. a
+    probe's, must run once)."""
     micro = min(cfg.micro_batch or cfg.batch_size, cfg.batch_size)
     evaluate = cfg.eval_batch_size
     while True:
@@ -106,8 +108,8 @@ def fit_in_memory(
             reason = _first_line(err)
         # outside the handler: the failed attempt's frames (and tensors) are unreachable
         release_memory()
-        if not cfg.oom_retry or micro <= 1:
-            raise RunOutOfMemoryError(_message(cfg, label, micro, reason))
+        if not (retry and cfg.oom_retry) or micro <= 1:
+            raise RunOutOfMemoryError(_message(cfg, label, micro, reason, retry))
         micro, evaluate = math.ceil(micro / 2), math.ceil(evaluate / 2)
 
 
@@ -118,8 +120,9 @@ def _first_line(err: BaseException) -> str:
     return f"{type(err).__name__}: {first}" if first else type(err).__name__
 
 
-def _message(cfg: TrainConfig, label: str, micro: int, reason: str) -> str:
-    """The one-line error of a run that ran out of memory at micro-batch ``micro``."""
+def _message(cfg: TrainConfig, label: str, micro: int, reason: str, retry: bool) -> str:
+    """The one-line error of a run that ran out of memory at micro-batch ``micro``
+    (``retry``: whether ``oom_retry`` could have retried it)."""
     max_len = getattr(cfg, "max_len", None)
     sizes = f"batch_size {cfg.batch_size}"
     if micro < cfg.batch_size:
@@ -127,13 +130,15 @@ def _message(cfg: TrainConfig, label: str, micro: int, reason: str) -> str:
     if max_len is not None:
         sizes += f", max_len {max_len}"
     lower = "max_len" if max_len is not None else "the model's size"
-    if cfg.oom_retry:
+    first = "micro_batch" if micro < cfg.batch_size else "batch_size (or set micro_batch)"
+    also = " or max_len" if max_len is not None else ""
+    if retry and cfg.oom_retry:
         advice = f"it does not fit even at micro-batch 1: lower {lower} or eval_batch_size"
-    else:
-        first = "micro_batch" if micro < cfg.batch_size else "batch_size (or set micro_batch)"
-        also = " or max_len" if max_len is not None else ""
+    elif retry:
         advice = (
             f"lower {first}{also}, or set oom_retry: true (or batch_size: auto) to retry "
             "with smaller micro-batches"
         )
+    else:
+        advice = f"lower {first}{also} (a probed run is not retried)"
     return f"{label} ran out of memory on {cfg.device} ({sizes}): {advice} [{reason}]"
