@@ -23,6 +23,7 @@ from taskaffinity.recommendation._recommend import (
     recommend,
     recommend_study,
     stored_estimates,
+    stored_pvi_grouping,
 )
 from taskaffinity.recommendation._scores import SplitScores, split_scores
 from taskaffinity.recommendation._warnings import (
@@ -52,5 +53,6 @@ __all__ = [
     "result_warnings",
     "split_scores",
     "stored_estimates",
+    "stored_pvi_grouping",
     "study_warnings",
 ]

@@ -60,6 +60,7 @@ __all__ = [
     "recommend",
     "recommend_study",
     "stored_estimates",
+    "stored_pvi_grouping",
 ]
 
 #: Alternatives kept (best first) in a :class:`BudgetRecommendation`; all are counted.
@@ -383,9 +384,29 @@ def _alternatives(
     return tuple(shown), count, True, considered
 
 
+def _measured(
+    s: _Scores, method: str, groups: tuple[tuple[str, ...], ...], choice: Choice,
+    analysis: Analysis | None,
+) -> EstimateChoice:  # fmt: skip
+    """``groups`` (sorted task tuples) measured like the choice: dev assignment, test
+    objective and its per-seed difference from ``choice``; unmeasured when a network of it
+    was never trained."""
+    same = set(groups) == set(choice.networks)
+    rows = [s.row.get(x) for x in groups]
+    if any(r is None for r in rows):
+        return EstimateChoice(method, groups, None, None, same)
+    found = [int(r) for r in rows if r is not None]
+    measured = s.choice(found, analysis)
+    mine = [s.row[x] for x in choice.networks]
+    diff = per_seed(s.test, s.assign_of(found)) - per_seed(s.test, s.assign_of(mine))
+    return EstimateChoice(method, groups, measured, over_seeds(diff), same)
+
+
 def _estimate_choice(
     s: _Scores, aff: AffinityMatrix, budget: int, choice: Choice, analysis: Analysis | None
 ) -> EstimateChoice | None:
+    """The grouping TAG's rule picks from ``aff`` under ``budget``, measured; None when
+    ``aff`` is over other tasks or nothing fits."""
     from taskaffinity.grouping import select_from_affinity
 
     if set(aff.tasks) != set(s.sc.tasks):
@@ -395,16 +416,7 @@ def _estimate_choice(
     except InputError:
         return None
     groups = tuple(tuple(sorted(x)) for x in g.groups)
-    same = set(groups) == set(choice.networks)
-    rows = [s.row.get(x) for x in groups]
-    if any(r is None for r in rows):
-        return EstimateChoice(aff.method, groups, None, None, same)
-    measured = s.choice([int(r) for r in rows], analysis)  # type: ignore[arg-type]
-    mine = [s.row[x] for x in choice.networks]
-    diff = per_seed(s.test, s.assign_of([int(r) for r in rows])) - per_seed(  # type: ignore[arg-type]
-        s.test, s.assign_of(mine)
-    )
-    return EstimateChoice(aff.method, groups, measured, over_seeds(diff), same)
+    return _measured(s, aff.method, groups, choice, analysis)
 
 
 def recommend(
@@ -414,6 +426,7 @@ def recommend(
     kind: str = "select",
     analysis: Analysis | None = None,
     estimates: Sequence[AffinityMatrix] = (),
+    groupings: Mapping[str, Sequence[Sequence[str]]] | None = None,
     n_groups: int | None = None,
     max_groups: int | None = None,
     method: str = "auto",
@@ -423,8 +436,10 @@ def recommend(
     selection, :func:`taskaffinity.grouping.select_networks`) or ``"partition"``
     (:func:`taskaffinity.grouping.partition` with ``n_groups``, ``max_groups`` and
     ``method``). ``analysis`` (of the same study) gives the pair cells' intervals and
-    settled signs; ``estimates``: affinity matrices whose groupings are set beside the
-    choice. A budget nothing fits gets a record with its ``error``."""
+    settled signs; ``estimates``: affinity matrices whose groupings (TAG's rule under each
+    budget) are set beside the choice; ``groupings``: name -> a grouping proposed without a
+    budget (e.g. PVI's), set beside every budget it fits. A budget nothing fits gets a
+    record with its ``error``."""
     from taskaffinity.grouping import partition, select_networks
 
     if kind not in ("select", "partition"):
@@ -478,6 +493,10 @@ def recommend(
             e
             for aff in estimates
             if (e := _estimate_choice(s, aff, limit, choice, analysis)) is not None
+        ) + tuple(
+            _measured(s, name, tuple(tuple(sorted(x)) for x in groups), choice, analysis)
+            for name, groups in (groupings or {}).items()
+            if len(groups) <= limit and sorted(t for x in groups for t in x) == sorted(scores.tasks)
         )
         out.append(
             BudgetRecommendation(
@@ -508,6 +527,29 @@ def stored_estimates(folder: str | Path) -> list[AffinityMatrix]:
     return out
 
 
+def stored_pvi_grouping(folder: str | Path) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """PVI's own grouping of the tasks (:func:`taskaffinity.affinity.group_by_pvi` with its
+    defaults: Welch's t-test, alpha 0.01, the largest group first) from the per-instance
+    PVI that ``taskaffinity estimate --method pvi`` stores as
+    ``folder/estimates/pvi*_instances.csv`` (``task,split,index,pvi``), keyed by its
+    method name; empty when none is stored or it cannot be read."""
+    import csv
+
+    from taskaffinity.affinity import group_by_pvi
+
+    for path in sorted((Path(folder) / "estimates").glob("pvi*_instances.csv")):
+        values: dict[str, list[float]] = {}
+        try:
+            with path.open(newline="", encoding="utf-8") as fh:
+                for row in csv.DictReader(fh):
+                    values.setdefault(row["task"], []).append(float(row["pvi"]))
+            g = group_by_pvi({t: np.asarray(v) for t, v in values.items()})
+        except (OSError, KeyError, ValueError, InputError):
+            continue
+        return {f"{g.proposed.method} grouping": tuple(g.proposed.groups)}
+    return {}
+
+
 def default_budgets(study: StudyData) -> list[float]:
     """The config's ``budgets`` when it has them, else 1 .. number of tasks."""
     given = getattr(study.config, "budgets", None)
@@ -536,5 +578,6 @@ def recommend_study(
         kind=kind,
         analysis=analysis,
         estimates=stored_estimates(study.path),
+        groupings=stored_pvi_grouping(study.path),
         **options,
     )

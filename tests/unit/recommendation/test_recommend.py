@@ -273,3 +273,29 @@ def test_small_budgets_are_searched_when_the_largest_is_too_many(monkeypatch):
     small, large = recommend(_table_scores(), [2, 3]).budgets
     assert small.alternatives_searched and small.n_considered > 0
     assert not large.alternatives_searched
+
+
+def test_pvi_grouping_is_set_beside_the_choice(study, tmp_path):
+    """Per-instance PVI stored by ``estimate --method pvi``: first and has_c share one
+    distribution, more_a another, so PVI groups first with has_c; that grouping is measured
+    beside every budget it fits (two networks or more)."""
+    import csv
+    import shutil
+
+    from taskaffinity.study import open_study
+
+    folder = tmp_path / "copy"
+    shutil.copytree(study.path, folder)
+    (folder / "estimates").mkdir()
+    rng = np.random.default_rng(0)
+    with (folder / "estimates" / "pvi_instances.csv").open("w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["task", "split", "index", "pvi"])
+        for task, centre in (("first", 0.0), ("has_c", 0.0), ("more_a", 5.0)):
+            for k, x in enumerate(centre + rng.standard_normal(200)):
+                w.writerow([task, "test", k, repr(float(x))])
+    rec = recommend_study(open_study(folder), [1, 2])
+    assert not rec.budgets[0].estimates  # one network cannot hold PVI's two
+    (e,) = rec.budgets[1].estimates
+    assert e.method.startswith("pvi") and set(e.networks) == {("first", "has_c"), ("more_a",)}
+    assert e.measured is not None and e.measured.test.seeds == 3
