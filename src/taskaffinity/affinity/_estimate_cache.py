@@ -80,15 +80,29 @@ def run_estimator(
     params: dict[str, Any] | None = None,
     force: bool = False,
     runs: Sequence[RunResult] | None = None,
+    cached_only: bool = False,
 ) -> tuple[AffinityMatrix, Any]:
     """Run (or reuse from ``cache_dir``) one estimator; returns the matrix and the
     estimator object (None when reused from the cache). ``runs``: stored runs the
-    estimator may reuse (module docstring)."""
+    estimator may reuse (module docstring). ``cached_only``: the task data is not here
+    (a study folder moved without it), so nothing can be estimated: the cached estimate is
+    returned as it is (its key cannot be recomputed without the data), and InputError
+    is raised when there is none."""
+    stem = method if budget.max_steps is None else f"{method}.max{budget.max_steps}"
+    if cached_only:
+        path = cache_dir / f"{stem}.json" if cache_dir else None
+        if path is None or not path.is_file():
+            raise InputError(
+                f"estimating {method!r} trains on the tasks' data, which is not here; this "
+                "folder has no cached estimate of it",
+                file=path or cache_dir,
+            )
+        aff = load_affinity(json.loads(path.read_text(encoding="utf-8")))
+        return _with_fraction(aff, budget), None
     est = get_estimator(method, **(params or {}))
     takes_runs = "runs" in inspect.signature(est.estimate).parameters
     handed = list(runs) if (runs and takes_runs) else []
     key = _key(method, est.get_params(), backend, suite, budget, sorted(r.key for r in handed))
-    stem = method if budget.max_steps is None else f"{method}.max{budget.max_steps}"
     path = cache_dir / f"{stem}.json" if cache_dir else None
     if path is not None and path.is_file() and not force:
         data = json.loads(path.read_text(encoding="utf-8"))

@@ -83,6 +83,7 @@ def compare_estimators(
             cache_dir=Path(study.path) / "estimates",
             force=force,
             runs=study.complete,
+            cached_only=not study.has_task_data,
         )
         ev = evaluate_affinity(aff, truth)
         frac = aff.cost_fraction

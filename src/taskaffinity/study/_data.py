@@ -57,6 +57,12 @@ class StudyData:
             log.info("task data not found; reading the tasks kept in %s", self.path)
             return snapshot.suite, snapshot.baselines
 
+    @property
+    def has_task_data(self) -> bool:
+        """Whether the tasks' data could be read (False: the suite is the folder's snapshot,
+        test splits only; nothing that trains can run)."""
+        return self._loaded_suite[1] is None
+
     @cached_property
     def suite(self) -> TaskSuite:
         suite = self._loaded_suite[0]

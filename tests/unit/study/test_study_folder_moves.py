@@ -106,3 +106,56 @@ def test_damaged_snapshot_is_an_error_naming_the_file(tmp_path: Path) -> None:
     with pytest.raises(InputError, match=SNAPSHOT_NAME):
         read_snapshot(tmp_path)
     assert read_snapshot(tmp_path / "nowhere") is None
+
+
+def _synthetic_study(tmp_path: Path) -> Path:
+    """singles and pairs of the synthetic suite (its tasks written as JSONL files in
+    ``project/data``) on the tiny scratch backend, one seed; returns the study folder."""
+    from taskaffinity.testing import TINY_SCRATCH, synthetic_suite
+
+    project = tmp_path / "project"
+    (project / "data").mkdir(parents=True)
+    lines = []
+    for task in synthetic_suite().tasks:
+        for split in ("train", "dev", "test"):
+            with (project / "data" / f"{task.name}.{split}.jsonl").open("w") as f:
+                for ex in task.split(split):
+                    f.write(json.dumps({"text": ex.text, "label": ex.label}) + "\n")
+        lines.append(
+            f"  - {{name: {task.name}, kind: classification, category: c, metric: accuracy, "
+            f"data: {{train: data/{task.name}.train.jsonl, dev: data/{task.name}.dev.jsonl, "
+            f"test: data/{task.name}.test.jsonl}}}}\n"
+        )
+    backend = ", ".join(f"{k}: {v}" for k, v in TINY_SCRATCH.items())
+    config = project / "study.yaml"
+    config.write_text(
+        "name: synthetic\ntasks:\n" + "".join(lines) + f"backend: {{name: scratch, {backend}}}\n"
+        "plan: {singles: true, pairs: true, all: false}\nseeds: [0]\n"
+    )
+    out = project / "study"
+    assert run_study(load_config(config), out, progress=False).ok
+    return out
+
+
+def test_compare_in_a_moved_folder_reads_its_cached_estimates(tmp_path: Path) -> None:
+    out = _synthetic_study(tmp_path)
+    runner = CliRunner()
+    here = runner.invoke(
+        app, ["compare", str(out), "--methods", "tag", "--no-report", "--json", "-"]
+    )
+    assert here.exit_code == 0, here.output
+    cached = json.loads((out / "estimates" / "tag.json").read_text())
+    elsewhere = tmp_path / "copy"
+    shutil.copytree(out, elsewhere)
+    shutil.rmtree(tmp_path / "project")
+    moved = open_study(elsewhere)
+    assert not moved.has_task_data
+    there = runner.invoke(
+        app, ["compare", str(elsewhere), "--methods", "tag", "--no-report", "--json", "-"]
+    )
+    assert there.exit_code == 0, there.output
+    assert json.loads((elsewhere / "estimates" / "tag.json").read_text()) == cached
+    assert json.loads(here.stdout) == json.loads(there.stdout)  # the same rows, from the cache
+    missing = runner.invoke(app, ["compare", str(elsewhere), "--methods", "pvi", "--no-report"])
+    assert missing.exit_code == 2
+    assert "not here" in missing.output and "no cached estimate" in missing.output
