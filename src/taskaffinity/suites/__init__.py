@@ -1,4 +1,5 @@
-"""Built-in task suites shipped with the package (``zh_classical``, ``en_text``).
+"""Built-in task suites shipped with the package (``zh_classical``, ``en_text``,
+``en_many``).
 
 ``load_suite(name) -> TaskSuite`` (cached) and ``available() -> list[str]``; see
 :mod:`taskaffinity.suites._catalog` for how to register another suite.

@@ -19,7 +19,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from taskaffinity._registry import Registry
-from taskaffinity.errors import InputError
+from taskaffinity.errors import InputError, did_you_mean
 
 if TYPE_CHECKING:
     from taskaffinity.tasks import TaskSuite
@@ -29,6 +29,7 @@ __all__ = ["SUITES", "available", "load_suite", "register"]
 SUITES: Registry[str | Callable[[], TaskSuite]] = Registry("suite", field="suite")
 SUITES.add("zh_classical", "taskaffinity.suites.zh_classical:load")
 SUITES.add("en_text", "taskaffinity.suites.en_text:load")
+SUITES.add("en_many", "taskaffinity.suites.en_many:load")
 # Former names, accepted with a DeprecationWarning.
 SUITES.alias("zh-classical", "zh_classical")
 SUITES.alias("en-text", "en_text")
@@ -50,7 +51,10 @@ def load_suite(name: str) -> TaskSuite:
     """The built-in suite ``name`` (cached: later calls return the same object; a deprecated
     name warns and gives the same object as the current one)."""
     if name not in SUITES and name not in SUITES.aliases:
-        raise InputError(f"unknown suite {name!r}; available: {available()}", field="suite")
+        raise InputError(
+            f"unknown suite {name!r}{did_you_mean(name, available())}; available: {available()}",
+            field="suite",
+        )
     current = SUITES.resolve(name)
     if current != name:
         return load_suite(current)
