@@ -20,7 +20,14 @@ if TYPE_CHECKING:
     from taskaffinity.analysis import Analysis
     from taskaffinity.study import StudyData
 
-__all__ = ["Z_95", "ResultWarning", "count_test_examples", "result_warnings", "study_warnings"]
+__all__ = [
+    "Z_95",
+    "ResultWarning",
+    "count_test_examples",
+    "paired_test_noise",
+    "result_warnings",
+    "study_warnings",
+]
 
 #: Two-sided 95% normal quantile of the resolution check.
 Z_95 = 1.959963984540054
@@ -111,14 +118,20 @@ def _zero_single(a: Analysis) -> list[ResultWarning]:
     return out
 
 
-def _few_examples(a: Analysis, sizes: Mapping[str, int]) -> list[ResultWarning]:
-    """Tasks whose median |pair - single| is below what their test set resolves: for a
-    score ``p`` in [0, 1] on ``n`` examples, a difference of two such scores measured on
-    independent samples has a standard error of about ``sqrt(2 p (1 - p) / n)``, so
-    effects below ``1.96`` times that are hard to tell from test-set noise; ``2 p (1 - p)
-    (1.96 / effect)^2`` examples would resolve the median effect. A task at least half of
-    whose measured cells have a settled sign is left out: its data resolve its effects
-    (paired runs and several seeds narrow the noise below that bound)."""
+def _few_examples(
+    a: Analysis, sizes: Mapping[str, int], noise: Mapping[str, float] | None = None
+) -> list[ResultWarning]:
+    """Tasks whose median |pair - single| is below what their test set resolves.
+
+    With ``noise`` (task -> standard error of a pair-minus-single difference from test-set
+    sampling alone, paired: both runs scored on the same resampled examples, see
+    :func:`paired_test_noise`) the resolution is ``1.96`` times it. Without it, for a score
+    ``p`` in [0, 1] on ``n`` examples, a difference of two scores on independent samples
+    has a standard error of about ``sqrt(2 p (1 - p) / n)``, an upper bound (the runs share
+    their test examples, which cancels much of that noise). Effects below the resolution
+    are hard to tell from test-set noise; ``(1.96 se / effect)^2 n`` examples would resolve
+    the median effect. A task at least half of whose measured cells have a settled sign is
+    left out: its data resolve its effects."""
     vals = a.gain.values
     out = []
     for i, task in enumerate(a.tasks):
@@ -126,12 +139,13 @@ def _few_examples(a: Analysis, sizes: Mapping[str, int]) -> list[ResultWarning]:
         if not n or not np.isfinite(p):
             continue
         row = vals[i][np.isfinite(vals[i])]
-        if not (np.all(row >= 0) and np.all(row <= 1)):
-            continue  # not a share: the binomial resolution does not apply
+        paired = noise is not None and task in noise and np.isfinite(noise[task])
+        if not paired and not (np.all(row >= 0) and np.all(row <= 1)):
+            continue  # not a share: the binomial bound does not apply
         effects = np.abs(np.array([vals[i, j] - p for j in range(len(a.sources))
                                    if j != i and np.isfinite(vals[i, j])]))  # fmt: skip
         effects = effects[effects > 0]
-        if not len(effects) or p in (0.0, 1.0):
+        if not len(effects) or (not paired and p in (0.0, 1.0)):
             continue
         if a.settled is not None and a.ci_kind is not None:
             signs = [a.settled[i, j] for j in range(len(a.sources))
@@ -139,32 +153,68 @@ def _few_examples(a: Analysis, sizes: Mapping[str, int]) -> list[ResultWarning]:
             if signs and 2 * sum(v != 0 for v in signs) >= len(signs):
                 continue
         effect = float(np.median(effects))
-        resolution = Z_95 * float(np.sqrt(2 * p * (1 - p) / n))
+        se = float(noise[task]) if paired else float(np.sqrt(2 * p * (1 - p) / n))
+        resolution = Z_95 * se
         if effect < resolution:
-            need = int(np.ceil(2 * p * (1 - p) * (Z_95 / effect) ** 2))
+            need = int(np.ceil(n * (resolution / effect) ** 2))
+            how = (
+                "paired bootstrap over its test examples"
+                if paired
+                else "an upper bound for independent samples"
+            )
             out.append(
                 ResultWarning(
                     "few_test_examples",
                     task,
-                    f"{task}: {n} test examples resolve differences of about "
-                    f"±{resolution:.3f} at a score of {p:.3f}, but its typical effect "
-                    f"(median |pair - single|) is {effect:.3f} and most of its cells are "
-                    f"not settled; about {need} test examples would be needed to tell such "
-                    "effects from test-set noise.",
+                    f"{task}: its {n} test examples resolve differences of about "
+                    f"±{resolution:.3f} ({how}), but its typical effect (median |pair - "
+                    f"single|) is {effect:.3f} and most of its cells are not settled; about "
+                    f"{need} test examples would be needed to tell such effects from "
+                    "test-set noise.",
                 )
             )
     return out
 
 
+def paired_test_noise(study: StudyData, n_resamples: int = 200) -> dict[str, float]:
+    """Task -> the median over its measured pairs of the standard deviation, over bootstrap
+    resamples of its test examples, of (pair score - single score) under the study's first
+    seed, both runs scored on the same resampled examples
+    (:meth:`~taskaffinity.study.StudyData.bootstrap_scores`): the test-set noise of a gain.
+    Empty when the runs of that seed have no stored test predictions."""
+    seeds = study.seeds
+    if not seeds or not study.has_predictions:
+        return {}
+    table = study.score_table()
+    boot = study.bootstrap_scores(seeds[0], n_resamples=n_resamples)  # (B, groups, tasks)
+    single = {g[0]: k for k, g in enumerate(table.groups) if len(g) == 1}
+    out: dict[str, float] = {}
+    for t, task in enumerate(table.tasks):
+        if task not in single:
+            continue
+        sds = [
+            float(np.nanstd(boot[:, k, t] - boot[:, single[task], t]))
+            for k, g in enumerate(table.groups)
+            if len(g) == 2 and task in g and np.isfinite(boot[:, k, t]).all()
+        ]
+        if sds:
+            out[task] = float(np.median(sds))
+    return out
+
+
 def result_warnings(
-    analysis: Analysis, *, test_sizes: Mapping[str, int] | None = None
+    analysis: Analysis,
+    *,
+    test_sizes: Mapping[str, int] | None = None,
+    test_noise: Mapping[str, float] | None = None,
 ) -> tuple[ResultWarning, ...]:
     """Every warning of ``analysis`` (module docstring), study-wide ones first;
     ``test_sizes``: task -> number of test examples (the resolution check is skipped for a
-    task without one)."""
+    task without one); ``test_noise``: task -> paired test-set standard error of a gain
+    (:func:`paired_test_noise`; without it the check uses an upper bound)."""
     out = _unchanged(analysis) + _below_baseline(analysis) + _zero_single(analysis)
     if test_sizes:
-        out += _few_examples(analysis, test_sizes)
+        out += _few_examples(analysis, test_sizes, test_noise)
     return tuple(out)
 
 
@@ -193,4 +243,6 @@ def study_warnings(study: StudyData, analysis: Analysis | None = None) -> tuple[
         from taskaffinity.analysis import analyze
 
         analysis = analyze(study.score_table(), baselines=study.baselines(), seeds=study.seeds)
-    return result_warnings(analysis, test_sizes=count_test_examples(study))
+    return result_warnings(
+        analysis, test_sizes=count_test_examples(study), test_noise=paired_test_noise(study)
+    )
