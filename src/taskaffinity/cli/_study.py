@@ -107,21 +107,25 @@ def run_cmd(
 
 def _refresh_report(out: Path, *, changed: bool) -> None:
     """Write the study's report and tables when this call changed the store (or the folder
-    has no report yet), so a folder never holds a report older than its runs."""
+    has no report yet), so a folder never holds a report older than its runs; then print
+    the warnings on what its results cannot mean (training changed nothing, a task at its
+    trivial baseline, an undefined gain rate, too few test examples)."""
+    from taskaffinity.recommendation import study_warnings
     from taskaffinity.report import write_study_report
     from taskaffinity.study import open_study
 
-    if not changed and (out / "report.html").is_file():
-        return
     try:
         study = open_study(out)
         if not study.complete:
             return
-        path = write_study_report(study, out)
+        if changed or not (out / "report.html").is_file():
+            typer.echo(f"report: {write_study_report(study, out)}")
+        warnings = study_warnings(study)
     except TaskAffinityError as err:
         typer.echo(f"report not written: {err}", err=True)
         return
-    typer.echo(f"report: {path}")
+    for warning in warnings:
+        typer.echo(f"warning: {warning.message}", err=True)
 
 
 def _print_dry_run(cfg, out: Path, *, workers: int | None, probe: bool) -> None:

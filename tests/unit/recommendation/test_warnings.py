@@ -99,3 +99,18 @@ def test_warnings_need_no_study(kind):
     }[kind]
     a = analyze(score_table_from_matrix(("x", "y"), np.array(m)), baselines={"x": 0.3, "y": 0.3})
     assert kind in {w.kind for w in result_warnings(a)}
+
+
+def test_run_prints_the_warnings_at_its_end(tmp_path, capsys):
+    """What ``taskaffinity run`` does after training: the report, then each warning on the
+    console (stderr), here the study-wide one of pairs equal to their single run."""
+    from taskaffinity.cli._study import _refresh_report
+
+    def same(group, task, seed, split):
+        return {"more_a": 0.8, "has_c": 0.85, "first": 0.7}[task]
+
+    st = run_table_study(tmp_path, same)
+    _refresh_report(st.path, changed=True)
+    out = capsys.readouterr()
+    assert "report:" in out.out and (st.path / "report.html").is_file()
+    assert "warning: Every pair scored exactly its single run" in out.err
