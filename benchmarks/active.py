@@ -18,7 +18,9 @@ the all-task network plus B-1 random combinations; ``active`` the active plan: s
 the all-task run and a random space-filling start, then rounds of Thompson sampling with
 the chosen predictor, the final choice by ``--rule``. Plan seeds 0..S-1 (mean and sd).
 
-Usage: ``python benchmarks/active.py [--quick] [--tables taskonomy ETTm1 mimic27]
+Usage: ``python benchmarks/active.py --config benchmarks/configs/active/NAME.yaml`` (writes
+``benchmarks/results/active/NAME.md`` and ``.json``), or
+``python benchmarks/active.py [--quick] [--tables taskonomy ETTm1 mimic27]
 [--predictor pairwise] [--rule measured] [--seeds 10]`` (writes
 ``benchmarks/results/active/<name>.md`` and ``.json``; ``--quick``: 3 plan seeds, fewer
 draws).
@@ -36,6 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from _bench_config import parse_args
 
 from taskaffinity.grouping import select_networks
 from taskaffinity.prediction import choose_next, get_predictor, recommend
@@ -179,6 +182,8 @@ def active(
     plan_budgets: tuple[int, ...],
     rounds: int,
     time_limit: float | None,
+    pool: int | None = None,
+    solver: str = "exact",
 ) -> dict:
     """One plan seed of the active plan with ``big_r`` trained combinations."""
     n = r.val.n_tasks
@@ -203,6 +208,8 @@ def active(
             seed=seed * 100 + round_no,
             rule=rule,
             time_limit=time_limit,
+            pool=pool,
+            solver=solver,
         )
         if choice.settled and settled_at is None:
             settled_at = len(rows)
@@ -230,13 +237,15 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=6)
     ap.add_argument("--quick", action="store_true", help="3 plan seeds, 6 draws")
     ap.add_argument("--name", default=None, help="result file stem (default: from options)")
-    args = ap.parse_args()
+    args, stem = parse_args(ap, "active")
     if args.quick:
         args.seeds, args.draws = 3, 6
     if not args.fixtures.is_dir():
         raise SystemExit(f"fixtures not found: {args.fixtures}")
     name = args.name or f"replay_{args.predictor}_{args.rule}" + ("_quick" if args.quick else "")
     out_dir = ROOT / "benchmarks" / "results" / "active"
+    if stem is not None:  # --config benchmarks/configs/active/NAME.yaml names the results
+        name, out_dir = stem.name, stem.parent
     out_dir.mkdir(parents=True, exist_ok=True)
     results: dict = {
         "command": "python benchmarks/active.py "
@@ -261,7 +270,7 @@ def main() -> None:
         ks = sorted({1.0, 2.0, (n - 1) / 2})
         res = baselines(r, ks, args.seeds)
         plan_budgets = (2, 5, 10) if n > 10 else tuple(range(2, n + 1))
-        limit = 2.0 if n > 10 else None
+        solver = "greedy" if n > 10 else "exact"
         for k in ks:
             big_r = round(n + 1 + k * n)
             runs = []
@@ -276,7 +285,8 @@ def main() -> None:
                         n_draws=args.draws,
                         plan_budgets=plan_budgets,
                         rounds=args.rounds,
-                        time_limit=limit,
+                        time_limit=None,
+                        solver=solver,
                     )
                 )
                 print(

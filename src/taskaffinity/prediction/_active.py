@@ -23,9 +23,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from taskaffinity.errors import InputError
-from taskaffinity.grouping import select_networks
+from taskaffinity.grouping import greedy_select, select_networks
 from taskaffinity.prediction._base import Predictor
 from taskaffinity.prediction._prediction import Prediction
+from taskaffinity.tables import take_rows
 from taskaffinity.types import Grouping, ScoreTable
 
 __all__ = ["RULES", "ActiveChoice", "choose_next", "recommend", "settled"]
@@ -91,8 +92,6 @@ def recommend(
         values = np.where(pred.measured[:, None], pred.mean, pred.lower)
     table = pred.table(_with_measured(pred, values, measured))
     if rule == "measured":
-        from taskaffinity.tables import take_rows
-
         rows = np.flatnonzero(pred.measured | (pred.members.sum(axis=1) == 1))
         table = take_rows(table, rows.tolist())
     return select_networks(table, budget, time_limit=time_limit)
@@ -116,6 +115,8 @@ def choose_next(
     tolerance: float = 0.0,
     rule: str = "mean",
     time_limit: float | None = None,
+    pool: int | None = None,
+    solver: str = "exact",
 ) -> ActiveChoice:
     """Choose the next ``k`` combinations to train among ``candidates`` (every combination
     the study may train; measured ones are never chosen again).
@@ -124,7 +125,12 @@ def choose_next(
     ``n_draws`` posterior draws (seeded by ``seed``); ``level`` / ``tolerance``: the
     stopping rule (module docstring); ``rule``: how the recommendation values unmeasured
     combinations (:func:`recommend`); ``time_limit``: seconds per exact selection on a
-    draw (HiGHS's best selection when it runs out; ``None``: proved optimal). Returns an
+    draw (HiGHS's best selection when it runs out; ``None``: proved optimal); ``pool``:
+    solve each draw over its plausible networks only, the single tasks and each task's
+    ``pool`` best combinations in that draw (``None``: every candidate); ``solver``:
+    ``"exact"`` (:func:`~taskaffinity.grouping.select_networks`) or ``"greedy"``
+    (:func:`~taskaffinity.grouping.greedy_select`, for draws too large to solve exactly
+    in time: dense random gains make the MILP hard). Returns an
     :class:`ActiveChoice`. Raises :class:`~taskaffinity.errors.InputError` when ``k`` < 1
     or no budget is given.
     """
@@ -132,6 +138,8 @@ def choose_next(
         raise InputError(f"batch {k} must be at least 1", field="batch")
     if not budgets:
         raise InputError("no network budget given", field="budgets")
+    if solver not in ("exact", "greedy"):
+        raise InputError(f"solver {solver!r} is not 'exact' or 'greedy'", field="solver")
     pred = predictor.predict(measured, candidates, n_draws=n_draws, seed=seed, level=level)
     assert pred.draws is not None
     members = pred.members
@@ -142,12 +150,24 @@ def choose_next(
         for b in budgets
     }
     regrets: dict[float, list[float]] = {b: [] for b in recs}
+    solo = members.sum(axis=1) == 1
     for d in range(n_draws):
         vals = pred.draws[d]
-        table = pred.table(vals)
         signed = np.where(members, vals, -np.inf)
+        table = pred.table(vals)
+        if pool is not None:
+            top = np.argsort(-signed, axis=0)[:pool].ravel()
+            keep = np.union1d(np.flatnonzero(solo), top)
+            keep = np.union1d(keep, [index[g] for r in recs.values() for g in r.groups])
+            table = take_rows(table, keep.tolist())
         for b, rec in recs.items():
-            sol = select_networks(table, b, time_limit=time_limit)
+            try:
+                if solver == "greedy":
+                    sol = greedy_select(table, b)
+                else:
+                    sol = select_networks(table, b, time_limit=time_limit)
+            except InputError:  # HiGHS found no selection within the time limit
+                continue
             for grp in sol.groups:
                 votes[index[grp]] += 1
             rec_rows = [index[g] for g in rec.groups]
@@ -157,7 +177,7 @@ def choose_next(
     uncertainty = np.nansum(pred.sd, axis=1)
     order = sorted(open_.tolist(), key=lambda g: (-votes[g], -uncertainty[g], g))
     chosen = order[:k]
-    regret = {b: float(np.quantile(r, level)) for b, r in regrets.items()}
+    regret = {b: float(np.quantile(r, level)) if r else np.inf for b, r in regrets.items()}
     return ActiveChoice(
         tuple(pred.groups[g] for g in chosen),
         tuple(float(votes[g]) for g in chosen),

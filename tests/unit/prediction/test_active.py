@@ -91,3 +91,19 @@ def test_bad_arguments() -> None:
         choose_next(pred, planted.measured, planted.groups, [2], 0)
     with pytest.raises(InputError, match="budget"):
         choose_next(pred, planted.measured, planted.groups, [], 1)
+
+
+def test_greedy_solver_and_pool_for_large_draws() -> None:
+    """``solver="greedy"`` and ``pool`` still propose new combinations: on a noiseless
+    additive table with every pair measured, a network the greedy selection on the truth
+    uses."""
+    from taskaffinity.grouping import greedy_select
+
+    planted = planted_table(5, seed=3, combine="sum")
+    pred = get_predictor("pairwise", interactions=False)
+    args = (pred, planted.measured, planted.groups, [2], 1)
+    fast = choose_next(*args, n_draws=4, solver="greedy", pool=3)
+    assert fast.groups and not set(fast.groups) & set(planted.measured.groups)
+    assert fast.groups[0] in greedy_select(_truth_table(planted), 2).groups
+    with pytest.raises(InputError, match="solver"):
+        choose_next(*args, solver="annealing")
