@@ -178,6 +178,11 @@ def status_cmd(
 
     claimed = f", {status.claimed} being trained" if status.claimed else ""
     headline = f"{out}: {status.complete}/{status.total} complete, {status.failed} failed{claimed}"
+    if status.outside:
+        headline += (
+            f"; {status.outside} more stored run(s) lie outside the current config "
+            "(kept in the store, not in this plan)"
+        )
     table = Table()
     columns = ["key", "tasks", "seed", "status", "holder"]
     if status.failures:

@@ -136,6 +136,16 @@ def write_table_report(
     return path
 
 
+def _outside(folder: Path | str | None) -> int:
+    """Complete runs stored in the study folder ``folder`` outside its current plan (0 for a
+    stand-in study without a folder or a store)."""
+    if folder is None or not (Path(folder) / "study.sqlite").is_file():
+        return 0
+    from taskaffinity.study import study_status
+
+    return study_status(folder).outside
+
+
 def write_study_report(
     study: StudyData, out_dir: str | Path, *, extra_sections: Iterable[ReportSection] = ()
 ) -> Path:
@@ -160,6 +170,12 @@ def write_study_report(
     subtitle = f"Suite {suite}: {ok} complete runs" + (
         f", {len(runs) - ok} failed" if len(runs) > ok else ""
     )
+    outside = _outside(folder)
+    if outside:
+        subtitle += (
+            f"; {outside} more stored run(s) lie outside the current config and are not "
+            "shown (`taskaffinity status` lists the plan)"
+        )
     return write_table_report(
         analysis,
         out_dir,

@@ -81,6 +81,9 @@ class StudyStatus:
 
     out_dir: Path
     runs: tuple[RunStatus, ...]
+    outside: int = 0
+    """Runs stored complete that are not in the current plan (trained under another
+    config of the folder, e.g. before ``--replace-config``, or seeds no longer planned)."""
 
     @property
     def total(self) -> int:
@@ -104,7 +107,8 @@ class StudyStatus:
         return tuple(r for r in self.runs if r.status == "failed")
 
     def to_dict(self) -> dict[str, Any]:
-        """The ``--json`` document: ``{"total", "complete", "failed", "runs", "claimed"}``
+        """The ``--json`` document: ``{"total", "complete", "failed", "runs", "claimed",
+        "outside"}``
         (each run as :meth:`RunStatus.to_dict`)."""
         return {
             "total": self.total,
@@ -112,6 +116,7 @@ class StudyStatus:
             "failed": self.failed,
             "runs": [r.to_dict() for r in self.runs],
             "claimed": self.claimed,
+            "outside": self.outside,
         }
 
 
@@ -130,6 +135,11 @@ def study_status(out_dir: str | Path) -> StudyStatus:
     with store_errors(path), ResultStore(path, readonly=True) as store:
         rows = store.rows()
         claims = store.claims()
+        planned = {r["key"] for r in rows}
+        outside = sum(
+            r["status"] == "complete" and r["key"] not in planned
+            for r in store.rows(plan_only=False)
+        )
     now = time.time()
     runs = []
     for r in rows:
@@ -150,4 +160,4 @@ def study_status(out_dir: str | Path) -> StudyStatus:
                 attempts=int(r["attempts"] or 0),
             )
         )
-    return StudyStatus(Path(out_dir), tuple(runs))
+    return StudyStatus(Path(out_dir), tuple(runs), outside)

@@ -20,7 +20,7 @@ def test_run_then_status_json(tmp_path):
     res = runner.invoke(app, ["status", str(tmp_path / "out"), "--json"])
     assert res.exit_code == 0
     status = json.loads(res.stdout)
-    assert list(status) == ["total", "complete", "failed", "runs", "claimed"]
+    assert list(status) == ["total", "complete", "failed", "runs", "claimed", "outside"]
     assert (status["total"], status["complete"], status["failed"]) == (7, 7, 0)
     assert status["claimed"] == 0
     for run in status["runs"]:

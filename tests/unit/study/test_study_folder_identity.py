@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from taskaffinity.cli import app
 from taskaffinity.config import load_config
 from taskaffinity.errors import InputError
-from taskaffinity.study import ResultStore, dry_run, run_study
+from taskaffinity.study import ResultStore, dry_run, run_study, study_status
 from taskaffinity.testing import write_toy_config
 
 
@@ -60,6 +60,12 @@ def test_replace_config_keeps_every_stored_run(tmp_path: Path) -> None:
     assert second.trained == 14 and second.ok
     assert _rows(out) == 28  # the first study's 14 runs are still stored
     assert load_config(out / "config.yaml").backend.params["dim"] == 4
+    status = study_status(out)
+    assert (status.total, status.complete, status.outside) == (14, 14, 14)
+    shown = CliRunner().invoke(app, ["status", str(out)])
+    assert "14 more stored run(s) lie outside the current config" in shown.output
+    assert CliRunner().invoke(app, ["report", str(out)]).exit_code == 0
+    assert "14 more stored run(s) lie outside" in (out / "report.html").read_text()
 
 
 def test_more_seeds_a_new_name_or_plan_extend_the_study(tmp_path: Path) -> None:
