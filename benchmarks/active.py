@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import platform
 import time
@@ -41,7 +40,7 @@ import numpy as np
 from _bench_config import parse_args
 
 from taskaffinity.grouping import select_networks
-from taskaffinity.prediction import choose_next, get_predictor, recommend
+from taskaffinity.prediction import get_predictor, recommend, replay_active, start_rows
 from taskaffinity.tables import read_mtgnet, take_rows
 from taskaffinity.types import ScoreTable
 
@@ -114,14 +113,6 @@ def _rows(table: ScoreTable, size: int | None = None) -> list[int]:
     return [g for g, grp in enumerate(table.groups) if size is None or len(grp) == size]
 
 
-def _start(r: Replay, n_random: int, rng: np.random.Generator) -> list[int]:
-    """Singles, the all-task run and ``n_random`` random other combinations."""
-    n = r.val.n_tasks
-    fixed = _rows(r.val, 1) + _rows(r.val, n)
-    rest = [g for g in range(len(r.val.groups)) if g not in set(fixed)]
-    return fixed + rng.choice(rest, size=min(n_random, len(rest)), replace=False).tolist()
-
-
 def _choose(pred_table: ScoreTable, b: int, r: Replay) -> float:
     g = select_networks(pred_table, b)
     return score(g.groups, pred_table, r.test)
@@ -143,7 +134,7 @@ def baselines(r: Replay, ks: list[float], seeds: int) -> dict:
         pm, rnd = [], []
         for s in range(seeds):
             rng = np.random.default_rng(s)
-            rows = _start(r, big_r - n - 1, rng)
+            rows = start_rows(r.val, big_r - n - 1, rng)
             seen = take_rows(r.val, rows)
             p = gp("hoa", pairs_from="all").predict(seen, r.val.groups)
             t = p.table(np.where(p.measured[:, None], _measured(r.val), p.mean))
@@ -181,48 +172,33 @@ def active(
     n_draws: int,
     plan_budgets: tuple[int, ...],
     rounds: int,
-    time_limit: float | None,
-    pool: int | None = None,
     solver: str = "exact",
 ) -> dict:
-    """One plan seed of the active plan with ``big_r`` trained combinations."""
-    n = r.val.n_tasks
-    rng = np.random.default_rng(1000 + seed)
-    spare = big_r - n - 1
-    rows = _start(r, min(n, spare // 2) if spare > 1 else spare, rng)
-    index = {g: i for i, g in enumerate(r.val.groups)}
+    """One plan seed of the active plan with ``big_r`` trained combinations, scored."""
     pred = get_predictor(predictor)
-    settled_at = None
-    round_no = 0
-    while len(rows) < big_r:
-        left = big_r - len(rows)
-        k = max(1, math.ceil(left / max(1, rounds - round_no)))
-        k = min(k, left)
-        choice = choose_next(
-            pred,
-            take_rows(r.val, rows),
-            r.val.groups,
-            plan_budgets,
-            k,
-            n_draws=n_draws,
-            seed=seed * 100 + round_no,
-            rule=rule,
-            time_limit=time_limit,
-            pool=pool,
-            solver=solver,
-        )
-        if choice.settled and settled_at is None:
-            settled_at = len(rows)
-        rows += [index[g] for g in choice.groups]
-        round_no += 1
-    seen = take_rows(r.val, rows)
-    final = pred.predict(seen, r.val.groups)
+    run = replay_active(
+        r.val,
+        pred,
+        big_r,
+        plan_budgets,
+        seed=seed,
+        rounds=rounds,
+        n_draws=n_draws,
+        rule=rule,
+        solver=solver,
+    )
+    final = pred.predict(run.measured, r.val.groups)
+    chose_on = final.table(np.where(final.measured[:, None], r.val.scores, final.mean))
     values = {}
     for b in r.budgets:
-        g = recommend(final, b, measured=seen, rule=rule)
-        chose_on = final.table(np.where(final.measured[:, None], r.val.scores, final.mean))
+        g = recommend(final, b, measured=run.measured, rule=rule)
         values[b] = score(g.groups, chose_on, r.test)
-    return {"values": values, "settled_at": settled_at, "rounds": round_no, "R": len(rows)}
+    return {
+        "values": values,
+        "settled_at": run.settled_at,
+        "rounds": run.rounds,
+        "R": len(run.rows),
+    }
 
 
 def main() -> None:
@@ -285,7 +261,6 @@ def main() -> None:
                         n_draws=args.draws,
                         plan_budgets=plan_budgets,
                         rounds=args.rounds,
-                        time_limit=None,
                         solver=solver,
                     )
                 )

@@ -12,7 +12,9 @@ measured runs, after ETAP). ``get_predictor(name, **params)`` builds one.
 Active choice: :func:`choose_next` draws gain tables from a predictor's posterior, solves
 the exact network selection on each (Thompson sampling) and returns the unmeasured
 combinations those solutions use; :func:`settled` is the stopping rule and
-:func:`recommend` the final choice. :func:`gain_table` turns a score table into gains.
+:func:`recommend` the final choice; :func:`replay_active` replays the whole plan on a
+table of measured combinations (offline benchmarks). :func:`gain_table` turns a score
+table into gains.
 """
 
 from taskaffinity.prediction._active import (
@@ -38,6 +40,7 @@ from taskaffinity.prediction._hoa import HOAPredictor
 from taskaffinity.prediction._kernel import KernelGP
 from taskaffinity.prediction._pairwise import PairwiseBayes
 from taskaffinity.prediction._prediction import Prediction
+from taskaffinity.prediction._replay import ReplayRun, replay_active, start_rows
 
 __all__ = [
     "MAX_ALL_SUBSETS",
@@ -51,6 +54,7 @@ __all__ = [
     "PairwiseBayes",
     "Prediction",
     "Predictor",
+    "ReplayRun",
     "aligned_affinity",
     "available_predictors",
     "choose_next",
@@ -59,5 +63,7 @@ __all__ = [
     "observations",
     "recommend",
     "register_predictor",
+    "replay_active",
     "settled",
+    "start_rows",
 ]

@@ -107,3 +107,38 @@ def test_greedy_solver_and_pool_for_large_draws() -> None:
     assert fast.groups[0] in greedy_select(_truth_table(planted), 2).groups
     with pytest.raises(InputError, match="solver"):
         choose_next(*args, solver="annealing")
+
+
+def test_replayed_plan_respects_max_runs_and_never_trains_twice() -> None:
+    from taskaffinity.prediction import replay_active
+
+    planted = planted_table(5, seed=5, third=0.2)
+    table = _truth_table(planted)
+    run = replay_active(table, get_predictor("hoa", pairs_from="all"), 14, (2, 3), n_draws=4)
+    assert len(run.rows) == 14 and len(set(run.rows)) == 14
+    first = {table.groups[g] for g in run.rows[:6]}
+    assert {(t,) for t in planted.tasks} | {planted.tasks} <= first
+    again = replay_active(table, get_predictor("hoa", pairs_from="all"), 14, (2, 3), n_draws=4)
+    assert again.rows == run.rows
+    with pytest.raises(InputError, match="max_runs"):
+        replay_active(table, get_predictor("hoa"), 4, (2,))
+
+
+def test_replayed_plan_stops_by_its_rule() -> None:
+    """On a noiseless additive table an additive model is sure once the pairs are in: the
+    plan stops long before it has trained every combination."""
+    from taskaffinity.prediction import replay_active
+
+    planted = planted_table(4, seed=6, combine="sum")
+    table = _truth_table(planted)
+    run = replay_active(
+        table,
+        get_predictor("pairwise", interactions=False, noise=1e-8),
+        len(table.groups),
+        (2,),
+        n_start=6,
+        rounds=8,
+        n_draws=6,
+        stop=True,
+    )
+    assert run.settled_at is not None and len(run.rows) < len(table.groups)
