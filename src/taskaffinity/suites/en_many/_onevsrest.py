@@ -96,7 +96,7 @@ def one_vs_rest(
 ) -> list[dict[str, str]]:
     """A balanced sample of ``n`` records ``{"text", "label"}``: ``n // 2`` glosses of
     ``target`` labelled ``yes`` and ``n - n // 2`` of the other files of its part of
-    speech labelled ``no`` (``pool``: a split's units by file, each in rank order), drawn
+    speech labelled ``no`` (``pool``: a split's units by file, each in text order), drawn
     per file by :func:`negative_quota`; shuffled by ``rng``."""
     pos = target.split(".")[0]
     positives = rng.sample(list(pool[target]), n // 2)
