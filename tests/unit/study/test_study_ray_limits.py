@@ -25,13 +25,17 @@ ray = pytest.importorskip("ray")
 @pytest.fixture(scope="module")
 def local_ray():
     """A private two-CPU Ray for this module (the executors find it initialised and
-    leave it running)."""
-    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
-    try:
-        yield
-    finally:
-        ray.shutdown()
+    leave it running), without token auth: otherwise ``ray.init`` sets
+    ``RAY_AUTH_MODE=token`` in this process for good, and a later test's loopback cluster
+    refuses its driver."""
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("RAY_USAGE_STATS_ENABLED", "0")
+        env.setenv("RAY_AUTH_MODE", "disabled")
+        ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+        try:
+            yield
+        finally:
+            ray.shutdown()
 
 
 def drain(ex: RayExecutor, n: int, timeout: float = 60.0) -> list:
