@@ -117,6 +117,7 @@ def choose_next(
     time_limit: float | None = None,
     pool: int | None = None,
     solver: str = "exact",
+    pin_measured: bool = False,
 ) -> ActiveChoice:
     """Choose the next ``k`` combinations to train among ``candidates`` (every combination
     the study may train; measured ones are never chosen again).
@@ -130,7 +131,9 @@ def choose_next(
     ``pool`` best combinations in that draw (``None``: every candidate); ``solver``:
     ``"exact"`` (:func:`~taskaffinity.grouping.select_networks`) or ``"greedy"``
     (:func:`~taskaffinity.grouping.greedy_select`, for draws too large to solve exactly
-    in time: dense random gains make the MILP hard). Returns an
+    in time: dense random gains make the MILP hard); ``pin_measured``: in every draw,
+    measured combinations keep their measured mean gains (what ``rule="measured"``
+    chooses on) instead of posterior draws. Returns an
     :class:`ActiveChoice`. Raises :class:`~taskaffinity.errors.InputError` when ``k`` < 1
     or no budget is given.
     """
@@ -152,7 +155,7 @@ def choose_next(
     regrets: dict[float, list[float]] = {b: [] for b in recs}
     solo = members.sum(axis=1) == 1
     for d in range(n_draws):
-        vals = pred.draws[d]
+        vals = _with_measured(pred, pred.draws[d], measured if pin_measured else None)
         signed = np.where(members, vals, -np.inf)
         table = pred.table(vals)
         if pool is not None:

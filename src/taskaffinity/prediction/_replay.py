@@ -56,6 +56,7 @@ def replay_active(
     solver: str = "exact",
     pool: int | None = None,
     stop: bool = False,
+    pin_measured: bool = False,
 ) -> ReplayRun:
     """Replay the active plan on the gain table ``table`` (its rows are the candidate
     combinations) until ``max_runs`` rows are trained (singles and the all-task run
@@ -63,7 +64,8 @@ def replay_active(
 
     Start: :func:`start_rows` with ``n_start`` random rows (default: half of what is left
     after the singles and the all-task run, at most ``n_tasks``); then up to ``rounds``
-    rounds of :func:`~taskaffinity.prediction.choose_next` of equal batches. ``seed``
+    rounds of :func:`~taskaffinity.prediction.choose_next` of equal batches (``n_draws``,
+    ``rule``, ``solver``, ``pool`` and ``pin_measured`` are its options). ``seed``
     seeds the start and every round. Raises :class:`~taskaffinity.errors.InputError` when
     ``max_runs`` is below the start."""
     n = table.n_tasks
@@ -93,6 +95,7 @@ def replay_active(
             rule=rule,
             solver=solver,
             pool=pool,
+            pin_measured=pin_measured,
         )
         done += 1
         if choice.settled and settled_at is None:
