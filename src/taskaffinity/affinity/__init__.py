@@ -4,7 +4,8 @@ Every estimator is a registered class with keyword hyperparameters and
 ``estimate(suite, backend, budget=None) -> AffinityMatrix`` (row = target task, column =
 source task, diagonal NaN, cost recorded). Registered: ``pvi`` (Ethayarajh et al. 2022;
 Li et al.), ``tag`` (lookahead affinity, Fifty et al. 2021), ``gradient_cosine`` (Yu et
-al. 2020), ``grad_tag`` (linearised multitask model, Li et al. 2024).
+al. 2020), ``grad_tag`` (linearised multitask model, Li et al. 2024), ``taskemb``
+(Fisher task embeddings, Vu et al. 2020).
 ``get_estimator(name, **params)`` builds one; ``available()`` lists them.
 :class:`Budget` caps what an estimation may spend (seed, steps, seconds) and carries the
 brute-force grid's cost for ``cost_fraction``; ``run_estimator`` caches an estimate and
@@ -56,6 +57,7 @@ from taskaffinity.affinity._pvi_significance import (
     two_sample,
 )
 from taskaffinity.affinity._target import EstimationTarget, open_target
+from taskaffinity.affinity._taskemb import TaskEmb, fisher_embedding
 
 __all__ = [
     "ESTIMATORS",
@@ -74,9 +76,11 @@ __all__ = [
     "PVIEstimator",
     "PVIGrouping",
     "PVIResult",
+    "TaskEmb",
     "available",
     "compute_pvi",
     "cost_fraction",
+    "fisher_embedding",
     "fit_linearised",
     "get_estimator",
     "gradient_cosines",
