@@ -52,7 +52,7 @@ class AffinityPrior(Predictor):
         self,
         *,
         affinity: AffinityMatrix | None = None,
-        interactions: bool = False,
+        interactions: bool = True,
         noise: float | None = None,
     ) -> None:
         self.affinity = affinity
