@@ -48,6 +48,7 @@ from taskaffinity.backends._capabilities import Probe, ProbeContext
 from taskaffinity.backends._train_config import TrainConfig
 from taskaffinity.backends.encoder import EncoderBackend, EncoderConfig
 from taskaffinity.backends.lora import LoraBackend, LoraConfig
+from taskaffinity.backends.replay import ReplayBackend, ReplayConfig
 from taskaffinity.backends.scratch import ScratchBackend, ScratchConfig
 from taskaffinity.backends.training import RunOutOfMemoryError
 
@@ -60,6 +61,8 @@ __all__ = [
     "LoraConfig",
     "Probe",
     "ProbeContext",
+    "ReplayBackend",
+    "ReplayConfig",
     "RunBackend",
     "RunOutOfMemoryError",
     "ScratchBackend",

@@ -94,14 +94,17 @@ class StudyConfig:
     lines: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        if (self.suite is None) == (self.tasks is None and self.tasks_from is None):
+        own = not (self.tasks is None and self.tasks_from is None)
+        if (self.suite is not None and own) or (
+            self.suite is None and not own and not self.backend_tasks
+        ):
             raise InputError(
                 "name exactly one of 'suite' (built-in) and 'tasks' (and/or 'tasks_from')",
                 field="suite",
             )
         check_fields(self)
         if self.suite_tasks is not None and (
-            self.suite is None
+            (self.suite is None and not self.backend_tasks)
             or not isinstance(self.suite_tasks, list)
             or not self.suite_tasks
             or not all(isinstance(t, str) for t in self.suite_tasks)
@@ -142,6 +145,17 @@ class StudyConfig:
         if self.budgets is not None:
             _check_budgets(self.budgets)
         self.base_dir = Path(self.base_dir)
+
+    @property
+    def backend_tasks(self) -> bool:
+        """Whether the backend supplies the tasks: a config with no ``suite`` nor ``tasks``
+        whose backend has a ``task_suite()`` (the ``replay`` backend: the table's columns)."""
+        if self.suite is not None or self.tasks is not None or self.tasks_from is not None:
+            return False
+        from taskaffinity.backends import BACKENDS
+
+        name = self.backend.name
+        return name in BACKENDS and hasattr(BACKENDS.lookup(name), "task_suite")
 
     def error(self, message: str, field: str) -> InputError:
         """An InputError for ``field`` located in this config's YAML file (when known)."""
@@ -210,6 +224,8 @@ class StudyConfig:
         return TaskSuite(self.name, tuple(tasks))
 
     def _full_suite(self):  # -> TaskSuite, before max_examples
+        if self.backend_tasks:
+            return self._backend_suite()
         if self.suite is None:
             return self._own_tasks()
         from taskaffinity.suites import load_suite
@@ -235,6 +251,32 @@ class StudyConfig:
         except InputError as err:
             raise self.error(err.message, "suite_tasks") from err
 
+    def backend_params(self) -> dict[str, Any]:
+        """The backend's options as given, plus ``base_dir`` (this config's folder, where
+        its relative paths start) for a backend that reads files of its own (one that
+        supplies the tasks)."""
+        params = dict(self.backend.params)
+        if self.backend_tasks:
+            params.setdefault("base_dir", str(self.base_dir))
+        return params
+
+    def _backend_suite(self):  # -> TaskSuite of the backend's own tasks
+        from taskaffinity.backends import get_backend
+
+        try:
+            suite = get_backend(self.backend.name, self.backend_params()).task_suite()
+        except InputError as err:
+            if err.file is not None:
+                raise
+            where = f"backend.{err.field}" if err.field else "backend"
+            raise self.error(err.message, where) from None
+        if self.suite_tasks is not None:
+            try:
+                return suite.subset(self.suite_tasks)
+            except InputError as err:
+                raise self.error(err.message, "suite_tasks") from err
+        return suite
+
     def check_plan(self, names: tuple[str, ...]) -> None:
         """Raise InputError (file, line, field) for a task in ``plan.groups`` not in ``names``."""
         for i, group in enumerate(self.plan.groups):
@@ -258,6 +300,8 @@ class StudyConfig:
             if self.tasks_from is not None:
                 out["tasks_from"] = self.tasks_from
             out["base_dir"] = str(self.base_dir.resolve())
+            if self.suite_tasks is not None:  # the backend's tasks (replay)
+                out["suite_tasks"] = list(self.suite_tasks)
         if self.max_examples is not None:
             out["max_examples"] = dict(self.max_examples)
         if self.task_overrides is not None:

@@ -9,14 +9,16 @@ model-graded rubric, registered by name.
   metric of generation tasks;
 * ``bertscore_f1`` (generation; bert-score), ``judge`` (generation; a causal LM grading a
   rubric): model-based, computed when a task names them as its metric, configured by the
-  task's ``metric_options`` (:class:`BertScoreOptions`, :class:`JudgeOptions`).
+  task's ``metric_options`` (:class:`BertScoreOptions`, :class:`JudgeOptions`);
+* ``table_gain``, ``table_loss`` (generation): a score read from a published table (the
+  ``replay`` backend's tasks), higher and lower is better.
 
 ``evaluate(task, gold, pred, inputs=None)`` returns every metric of the task's kind,
 including the main one named by ``task.metric`` (``inputs``: the example input texts, for
 the metrics that read them); ``baseline(task)`` scores the majority predictor.
 """
 
-from taskaffinity.metrics import _functions, _generation  # noqa: F401  (register built-ins)
+from taskaffinity.metrics import _functions, _generation, _table  # noqa: F401  (built-ins)
 from taskaffinity.metrics._baseline import baseline, majority_label
 from taskaffinity.metrics._bertscore import BertScoreOptions
 from taskaffinity.metrics._judge import DEFAULT_RUBRIC, JudgeOptions, parse_score

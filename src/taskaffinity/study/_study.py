@@ -65,7 +65,7 @@ def make_backend(config: StudyConfig) -> Any:
     """The configured backend: ``taskaffinity.backends.get_backend(name, params)``, or for a
     name ``"package.module:Factory"`` the plug-in ``Factory(**params)``. Errors in the
     hyperparameters name the YAML file, line and ``backend.<field>``."""
-    name, params = config.backend.name, config.backend.params
+    name, params = config.backend.name, config.backend_params()
     try:
         if ":" in name:
             return import_object(name)(**params)
