@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from taskaffinity._fields import check_fields, option
-from taskaffinity.errors import InputError
+from taskaffinity.errors import InputError, did_you_mean
 
 __all__ = ["BackendConfig", "ExecutorConfig", "PlanConfig"]
 
@@ -65,9 +65,28 @@ class PlanConfig:
         nullable=True,
         message="must be a mapping {{max_seeds: K, until: settled | grouping}}",
     )
+    active: dict[str, Any] | None = option(
+        None,
+        "an active plan instead of the grid: every task alone, all tasks together and a "
+        "space-filling start, then rounds that train the combinations a predictor says can "
+        "change the recommendation: {max_runs: R, seed: S, batch: k, predictor: NAME, "
+        "until: grouping | budget, start: N, draws: D, rule: measured | mean | lower, "
+        "params: {...}}",
+        kind=dict,
+        nullable=True,
+        message="must be a mapping {{max_runs: R, seed: S, batch: k, predictor: NAME}}",
+    )
 
     def __post_init__(self) -> None:
         check_fields(self, prefix="plan.")
+        if self.active is not None:
+            self.active = _active(self.active)
+            if self.adaptive is not None:
+                raise InputError(
+                    "an active plan chooses its runs itself: use plan.active or "
+                    "plan.adaptive, not both",
+                    field="plan.active",
+                )
         if not (self.singles or self.pairs or self.all or self.groups):
             raise InputError(
                 "the plan trains nothing: set singles, pairs or all to true, or list groups",
@@ -107,6 +126,75 @@ def _adaptive(spec: dict[str, Any]) -> dict[str, Any]:
             f"must be 'settled' or 'grouping', got {until!r}", field="plan.adaptive.until"
         )
     return {"max_seeds": k, "until": until}
+
+
+ACTIVE_UNTIL = ("grouping", "budget")
+ACTIVE_RULES = ("measured", "mean", "lower")
+
+
+def _int_option(spec: dict[str, Any], key: str, default: int | None, least: int) -> int | None:
+    value = spec.get(key, default)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < least:
+        raise InputError(
+            f"must be an integer >= {least}, got {value!r}", field=f"plan.active.{key}"
+        )
+    return value
+
+
+def _active(spec: dict[str, Any]) -> dict[str, Any]:
+    """``plan.active`` checked and completed (:mod:`taskaffinity.study._active_plan`):
+    ``max_runs`` (int >= 1, required: trained combinations, singles and the all-task run
+    included), ``seed`` (the plan's own choices, default 0), ``batch`` (combinations per
+    round; default ``None``: half the tasks, at least 1), ``predictor`` (a registered
+    predictor name, default ``pairwise``; checked when the study starts), ``until``
+    (``grouping``: stop once the recommendation is settled, the default; ``budget``: spend
+    ``max_runs``), ``start`` (space-filling combinations besides the singles and the
+    all-task run; default ``None``: half of what ``max_runs`` leaves, at most the number
+    of tasks), ``draws`` (posterior draws per round, default 16), ``rule`` (how the
+    recommendation values unmeasured combinations: ``measured``, the default, ``mean`` or
+    ``lower``) and ``params`` (the predictor's keyword hyperparameters)."""
+    known = ("max_runs", "seed", "batch", "predictor", "until", "start", "draws", "rule", "params")
+    for key in spec:
+        if key not in known:
+            raise InputError(
+                f"unknown option {key!r}{did_you_mean(str(key), known)}; known: {', '.join(known)}",
+                field=f"plan.active.{key}",
+            )
+    if "max_runs" not in spec:
+        raise InputError("the active plan needs max_runs", field="plan.active.max_runs")
+    out: dict[str, Any] = {
+        "max_runs": _int_option(spec, "max_runs", None, 1),
+        "seed": _int_option(spec, "seed", 0, 0),
+        "batch": _int_option(spec, "batch", None, 1),
+        "start": _int_option(spec, "start", None, 0),
+        "draws": _int_option(spec, "draws", 16, 2),
+    }
+    predictor = spec.get("predictor", "pairwise")
+    if not isinstance(predictor, str) or not predictor:
+        raise InputError(
+            f"must be a predictor name such as pairwise, got {predictor!r}",
+            field="plan.active.predictor",
+        )
+    until = spec.get("until", "grouping")
+    if until not in ACTIVE_UNTIL:
+        raise InputError(
+            f"must be 'grouping' or 'budget', got {until!r}", field="plan.active.until"
+        )
+    rule = spec.get("rule", "measured")
+    if rule not in ACTIVE_RULES:
+        raise InputError(
+            f"must be one of {', '.join(ACTIVE_RULES)}, got {rule!r}", field="plan.active.rule"
+        )
+    params = spec.get("params", {}) or {}
+    if not isinstance(params, dict):
+        raise InputError(
+            f"must be a mapping of the predictor's hyperparameters, got {params!r}",
+            field="plan.active.params",
+        )
+    out.update(predictor=predictor, until=until, rule=rule, params=dict(params))
+    return out
 
 
 @dataclass

@@ -133,7 +133,14 @@ def run_study(
     suite = config.load_suite()
     given = backend
     backend = _writing_into(backend if backend is not None else make_backend(config), out)
-    specs = plan_runs(config, suite, backend)
+    active = None
+    if config.plan.active is not None:  # the start of an active plan instead of the grid
+        from taskaffinity.study._active_plan import ActivePlan
+
+        active = ActivePlan(config, suite, backend)
+        specs = active.specs(active.start)
+    else:
+        specs = plan_runs(config, suite, backend)
     check_study(config, suite, backend, specs, workers=workers)  # before anything is written
     check_same_study(  # a folder holds one study (a backend given in code stands for both)
         config,
@@ -155,7 +162,7 @@ def run_study(
         todo = deque(submission_order([s for s in specs if status.get(s.key) != "complete"], suite))
         skipped = len(specs) - len(todo)
         done = Driven()
-        adaptive = config.plan.adaptive is not None
+        adaptive = config.plan.adaptive is not None or active is not None
         # One executor, made when there is a first run to train, serves the planned seeds
         # and every adaptive round: its workers (and what they loaded) live until the
         # study ends. Closed once, killing runs in flight when anything raised (Ctrl-C).
@@ -173,7 +180,13 @@ def run_study(
                     )
                 if todo:
                     done = drive(ctx, bar, todo)
-            if adaptive:
+            if active is not None:
+                from taskaffinity.study._active_plan import active_rounds
+
+                specs, more, more_skipped = active_rounds(ctx, active, specs)
+                done = done + more
+                skipped += more_skipped
+            elif adaptive:
                 specs, more, more_skipped = _adaptive_rounds(ctx, specs)
                 done = done + more
                 skipped += more_skipped

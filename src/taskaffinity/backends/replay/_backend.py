@@ -194,7 +194,7 @@ class ReplayBackend:
 
     def run(self, spec: RunSpec, suite: TaskSuite) -> RunResult:
         """The table's values of ``spec``'s combination and seed as a complete run (cost:
-        the time it took to read them, 0 steps)."""
+        the time it took to read them and ``sleep``, 0 steps)."""
         start = time.perf_counter()
         if spec.backend != self.name:
             raise InputError(f"{spec!r} is for backend {spec.backend!r}", field="backend")
@@ -205,6 +205,8 @@ class ReplayBackend:
                 field="table",
             )
         row = self._value_row(tuple(spec.tasks), spec.seed)
+        if self.config.sleep:
+            time.sleep(self.config.sleep)
         metric = "table_gain" if self.table.higher_is_better else "table_loss"
         scores = {t: float(row[self.table.index(t)]) for t in spec.tasks}
         metrics = {t: {metric: v, f"dev_{metric}": v} for t, v in scores.items()}

@@ -16,7 +16,7 @@ FORMATS = ("mtgnet", "standley", "long")
 Standley et al.'s loss table (losses), a long CSV ``group,task,score[,cost][,seed]`` or
 ``target,source,seed,score`` (``direction`` says which way its scores go)."""
 
-_KEYS = ("format", "table", "members", "names", "direction", "base_dir")
+_KEYS = ("format", "table", "members", "names", "direction", "sleep", "base_dir")
 
 
 @dataclass(frozen=True)
@@ -25,14 +25,17 @@ class ReplayConfig:
     0/1 membership file of an ``mtgnet`` table), ``names`` (task names in column order;
     default ``t0 .. t{n-1}`` for ``mtgnet`` and ``standley``, the file's own for
     ``long``), ``direction`` (``higher`` or ``lower``: how a ``long`` table's scores go;
-    the other formats fix theirs) and ``base_dir`` (where relative paths start: the
-    config file's folder; not part of a run's identity)."""
+    the other formats fix theirs), ``sleep`` (seconds each run waits before it returns, to
+    stand in for training when executors, progress or a kill are tried; default 0) and
+    ``base_dir`` (where relative paths start: the config file's folder). ``sleep`` and
+    ``base_dir`` are not part of a run's identity."""
 
     format: str
     table: str
     members: str | None = None
     names: tuple[str, ...] | None = None
     direction: str = "higher"
+    sleep: float = 0.0
     base_dir: str | None = None
 
     def __post_init__(self) -> None:
@@ -67,6 +70,9 @@ class ReplayConfig:
                 f"must be 'higher' or 'lower' (better), got {self.direction!r}",
                 field="direction",
             )
+        sleep = self.sleep
+        if isinstance(sleep, bool) or not isinstance(sleep, int | float) or not sleep >= 0:
+            raise InputError(f"must be a number of seconds >= 0, got {sleep!r}", field="sleep")
         if self.direction == "lower" and self.format != "long":
             raise InputError(
                 f"a {self.format} table fixes its direction; only a long table takes one",
@@ -98,6 +104,7 @@ class ReplayConfig:
             members=data.get("members"),
             names=data.get("names"),
             direction=data.get("direction", "higher"),
+            sleep=data.get("sleep", 0.0),
             base_dir=data.get("base_dir"),
         )
 
