@@ -108,7 +108,13 @@ def dry_run(
 
     suite = config.load_suite()
     backend = make_backend(config)
-    specs = plan_runs(config, suite, backend)
+    if config.plan.active is not None:  # an active plan: its start (later rounds depend
+        from taskaffinity.study._active_plan import ActivePlan  # on what the start measures)
+
+        start = ActivePlan(config, suite, backend)
+        specs = start.specs(start.start)
+    else:
+        specs = plan_runs(config, suite, backend)
     check_study(config, suite, backend, specs, workers=workers)
     n_workers = max(1, workers or config.executor.workers)
     differences: list[str] = []
