@@ -187,6 +187,58 @@ def _study_choice(
         json_out.write_text(json.dumps(records, indent=2) + "\n")
 
 
+def _has_active_plan(folder: Path) -> bool:
+    """Whether the study in ``folder`` ran an active plan (its config has ``plan.active``)."""
+    from taskaffinity.config import load_config
+    from taskaffinity.study import CONFIG_NAME
+
+    path = folder / CONFIG_NAME
+    return path.is_file() and load_config(path).plan.active is not None
+
+
+def _predicted_choice(
+    folder: Path, budgets: list[float], json_out: Path | None, predictor: str | None
+) -> None:
+    """``select`` on a study folder over every combination it could train, measured or
+    predicted (:func:`taskaffinity.recommendation.recommend_predicted`): a table on the
+    console (``*`` marks a predicted network), the records as JSON with ``--json``."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from taskaffinity.recommendation import recommend_predicted
+    from taskaffinity.study import open_study
+
+    try:
+        study = open_study(folder)
+    except InputError:
+        raise
+    except TaskAffinityError as err:
+        fail(err)
+    rec = recommend_predicted(study, budgets, predictor=predictor)
+    console = Console()
+    if rec.note:
+        console.print(f"warning: {rec.note}", style="yellow", highlight=False)
+    pred = rec.prediction
+    table = Table(
+        title=f"Chosen on {rec.chosen_on} over {len(pred.groups)} combinations "
+        f"({int(pred.measured.sum())} measured, * predicted by {rec.method}); gains in the "
+        f"scores' units, {pred.level:.0%} intervals"
+    )
+    for col in ("budget", "networks", "objective (gain over alone)", "optimal in draws"):
+        table.add_column(col, overflow="fold")
+    for b in rec.budgets:
+        if b.error:
+            table.add_row(f"{b.budget:g}", f"[red]{b.error}[/red]", "", "")
+            continue
+        o = b.objective
+        text = f"{o['mean']:+.4g} [{o['low']:+.4g}, {o['high']:+.4g}]"
+        share = "–" if b.settled is None else f"{b.settled:.0%}"
+        table.add_row(f"{b.budget:g}", b.label(), text, share)
+    console.print(table)
+    if json_out is not None:
+        json_out.write_text(json.dumps(rec.to_json(), indent=2) + "\n")
+
+
 @app.command()
 def select(
     val: Annotated[
@@ -206,12 +258,22 @@ def select(
     lower_is_better: Lower = False,
     singleton_score: SingletonScore = None,
     max_group_size: MaxGroupSize = None,
+    predictor: Annotated[
+        str | None,
+        typer.Option(
+            help="A study folder: choose over every combination it could train, the "
+            "unmeasured ones predicted by this predictor (hoa, pairwise, kernel, ...; "
+            "default with an active plan: the plan's)."
+        ),
+    ] = None,
 ) -> None:
     """Exact network selection under each budget (Standley et al. 2020).
 
     With a study folder: networks of cost 1 each (BUDGET = number of networks) chosen on
     the dev scores of its runs, judged on test with 95% intervals over seeds, with the
-    groupings the data cannot tell apart and the settled cells behind the choice.
+    groupings the data cannot tell apart and the settled cells behind the choice. A study
+    with an active plan, or --predictor NAME, chooses over every combination it could
+    train, measured or predicted with an interval (networks marked measured or not).
 
     With --format affinity: at most BUDGET networks (each costs 1) covering every task of
     an affinity matrix, chosen exactly by TAG's rule (Fifty et al. 2021): a task's value
@@ -225,8 +287,16 @@ def select(
             given = {"format": fmt, "test": test, "hoa": hoa, "members": members, "names": names,
                      "lower-is-better": lower_is_better, "singleton-score": singleton_score,
                      "max-group-size": max_group_size}  # fmt: skip
+            if predictor is not None or _has_active_plan(val):
+                for name, value in given.items():
+                    if value:
+                        raise InputError(f"--{name} does not apply to a study folder", field=name)
+                _predicted_choice(val, sorted(budget), json_out, predictor)
+                return
             _study_choice(val, sorted(budget), json_out, given)
             return
+        if predictor is not None:
+            raise InputError("--predictor applies to a study folder", field="predictor")
         fmt = select_format(val, fmt)
         if fmt is SelectFormat.affinity:
             _not_with_affinity({"test": test, "hoa": hoa, "members": members, "names": names,

@@ -8,10 +8,21 @@ it with training every task alone and all together, and sets the groupings chose
 stored estimates beside it (:class:`Recommendation`; its ``to_json()`` is what
 ``taskaffinity select STUDY_DIR --json`` writes). :func:`study_warnings` (and
 :func:`result_warnings` on an analysis) find results that cannot mean what they seem.
+
+:func:`recommend_predicted` chooses over every combination the study could train, measured
+or predicted by a predictor with intervals (:class:`PredictedRecommendation`), for studies
+that measured only some combinations (an active plan).
 """
 
 from taskaffinity.recommendation._candidates import MAX_CANDIDATES, enumerate_candidates
 from taskaffinity.recommendation._interval import Interval, over_seeds
+from taskaffinity.recommendation._predicted import (
+    PredictedBudget,
+    PredictedNetwork,
+    PredictedRecommendation,
+    recommend_predicted,
+    study_predictor,
+)
 from taskaffinity.recommendation._recommend import (
     SHOWN_ALTERNATIVES,
     BudgetRecommendation,
@@ -40,6 +51,9 @@ __all__ = [
     "Choice",
     "EstimateChoice",
     "Interval",
+    "PredictedBudget",
+    "PredictedNetwork",
+    "PredictedRecommendation",
     "Recommendation",
     "ResultWarning",
     "SplitScores",
@@ -49,10 +63,12 @@ __all__ = [
     "enumerate_candidates",
     "over_seeds",
     "recommend",
+    "recommend_predicted",
     "recommend_study",
     "result_warnings",
     "split_scores",
     "stored_estimates",
     "stored_pvi_grouping",
+    "study_predictor",
     "study_warnings",
 ]

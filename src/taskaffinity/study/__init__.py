@@ -7,6 +7,7 @@ reading a stored study back.
 one study at once: each claims a run before training it (:class:`Lease`).
 """
 
+from taskaffinity.study._active_plan import ActivePlan, ActiveRound, plan_candidates
 from taskaffinity.study._bootstrap import resampled_scores
 from taskaffinity.study._claims import DEFAULT_LEASE, Lease, holder_is_dead, this_holder
 from taskaffinity.study._context import StudyContext, make_executor
@@ -45,6 +46,8 @@ __all__ = [
     "FEWSHOT_NAME",
     "SCHEMA_VERSION",
     "STORE_NAME",
+    "ActivePlan",
+    "ActiveRound",
     "DryRun",
     "Executor",
     "FewShotResult",
@@ -73,6 +76,7 @@ __all__ = [
     "make_backend",
     "make_executor",
     "open_study",
+    "plan_candidates",
     "plan_groups",
     "plan_runs",
     "read_fewshot",

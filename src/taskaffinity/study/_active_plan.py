@@ -67,7 +67,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-__all__ = ["ActivePlan", "ActiveRound", "active_rounds", "space_filling"]
+__all__ = ["ActivePlan", "ActiveRound", "active_rounds", "plan_candidates", "space_filling"]
 
 #: every combination is a candidate up to this many tasks
 ALL_COMBINATIONS_UP_TO = 10
@@ -134,9 +134,13 @@ class ActiveRound:
     before: tuple[tuple[str, ...], ...] = ()
 
 
-def _candidates(
-    backend: RunBackend, suite: TaskSuite, rng: np.random.Generator
+def plan_candidates(
+    backend: RunBackend | None, suite: TaskSuite, rng: np.random.Generator
 ) -> tuple[tuple[str, ...], ...]:
+    """The combinations an active plan may propose (module docstring): ``backend``'s own
+    ``candidates(suite)`` when it declares them, else every combination up to
+    :data:`ALL_COMBINATIONS_UP_TO` tasks, else the singles, pairs, the all-task group and
+    random larger ones drawn from ``rng``. Sorted tuples."""
     declared = getattr(backend, "candidates", None)
     if callable(declared):
         return tuple(tuple(sorted(g)) for g in declared(suite))
@@ -191,7 +195,7 @@ class ActivePlan:
         budgets = config.budgets or range(1, min(n, DEFAULT_MAX_BUDGET) + 1)
         self.budgets = tuple(float(b) for b in budgets if b <= n) or (1.0,)
         rng = np.random.default_rng(self.seed)
-        self.candidates = _candidates(backend, suite, rng)
+        self.candidates = plan_candidates(backend, suite, rng)
         can = set(self.candidates)
         fixed: list[tuple[str, ...]] = [(t,) for t in self.tasks]
         if tuple(self.tasks) in can and n > 1:

@@ -1,0 +1,113 @@
+"""The recommendation over every combination, measured or predicted: ``select STUDY_DIR`` on
+an active-plan study of a replayed table equals brute force over the predicted gains."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from taskaffinity.cli import app
+from taskaffinity.errors import InputError
+from taskaffinity.recommendation import recommend_predicted
+from taskaffinity.study import open_study, run_study
+
+TASKS = ("a", "b", "c", "d")
+
+
+def _table(path: Path) -> None:
+    """Every combination of four tasks, two seeds: a and b help each other, c and d too,
+    across the two a task loses; small seed noise."""
+    rng = np.random.default_rng(1)
+    lines = ["group,task,score,seed"]
+    for k in range(1, 5):
+        for group in itertools.combinations(TASKS, k):
+            for t in group:
+                mates = [o for o in group if o != t]
+                same = [(t in "ab") == (o in "ab") for o in mates]
+                effect = sum(0.04 if s else -0.03 for s in same)
+                for seed in (0, 1):
+                    v = 0.6 + 0.02 * TASKS.index(t) + effect + rng.normal(0, 0.003)
+                    lines.append(f"{'+'.join(group)},{t},{v:.5f},{seed}")
+    path.write_text("\n".join(lines) + "\n")
+
+
+@pytest.fixture(scope="module")
+def study_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("predicted")
+    _table(folder / "t.csv")
+    config = {
+        "name": "predicted",
+        "backend": {"name": "replay", "format": "long", "table": "t.csv"},
+        "plan": {"active": {"max_runs": 8, "seed": 1, "batch": 2, "until": "budget"}},
+        "seeds": [0, 1],
+        "budgets": [1, 2, 3],
+    }
+    (folder / "study.yaml").write_text(yaml.safe_dump(config))
+    assert run_study(folder / "study.yaml", folder / "out", progress=False).ok
+    return folder / "out"
+
+
+def _brute(values: np.ndarray, members: np.ndarray, budget: int) -> float:
+    """The best sum over tasks of each task's best value among at most ``budget`` rows."""
+    best = -np.inf
+    for k in range(1, budget + 1):
+        for rows in itertools.combinations(range(len(values)), k):
+            sub = np.where(members[list(rows)], values[list(rows)], -np.inf).max(axis=0)
+            if np.all(np.isfinite(sub)):
+                best = max(best, float(sub.sum()))
+    return best
+
+
+def test_select_equals_brute_force_over_measured_and_predicted(
+    study_dir: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "sel.json"
+    res = CliRunner().invoke(
+        app, ["select", str(study_dir), "--budget", "2", "--budget", "3", "--json", str(out)]
+    )
+    assert res.exit_code == 0, res.output
+    records = json.loads(out.read_text())
+    rec = recommend_predicted(open_study(study_dir), [2, 3])
+    pred, measured = rec.prediction, rec.measured
+    assert len(pred.groups) == 15 and 0 < int(pred.measured.sum()) == 8 < 15
+    values = np.array(pred.mean, copy=True)
+    for g, grp in enumerate(pred.groups):  # measured combinations at their measured means
+        if grp in measured.groups:
+            values[g] = measured.scores[measured.groups.index(grp)]
+    members = pred.members
+    stored = {tuple(r.tasks) for r in open_study(study_dir).complete}
+    for record, budget in zip(records, (2, 3), strict=True):
+        assert record["budget"] == budget
+        assert record["objective"]["mean"] == pytest.approx(_brute(values, members, budget))
+        assert record["objective"]["low"] <= record["objective"]["mean"]
+        assert record["objective"]["mean"] <= record["objective"]["high"]
+        networks = record["networks"]
+        assert len(networks) <= budget
+        for net in networks:
+            assert net["measured"] == (tuple(net["tasks"]) in stored)
+            assert set(net["gains"]) == set(net["tasks"])
+            for g in net["gains"].values():
+                assert g["low"] <= g["mean"] <= g["high"]
+        for task, k in record["assignment"].items():
+            assert task in networks[k]["tasks"]
+        assert 0.0 <= record["settled"] <= 1.0
+        assert record["predictor"]["name"] == "pairwise"
+
+
+def test_predictor_option_and_its_refusals(study_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "hoa.json"
+    res = CliRunner().invoke(
+        app, ["select", str(study_dir), "--budget", "2", "--predictor", "hoa", "--json", str(out)]
+    )
+    assert res.exit_code == 0, res.output
+    assert json.loads(out.read_text())[0]["predictor"]["name"] == "hoa"
+    bad = CliRunner().invoke(app, ["select", str(study_dir), "--budget", "2", "--predictor", "x"])
+    assert bad.exit_code != 0 and "unknown predictor 'x'" in bad.output
+    with pytest.raises(InputError, match="unknown predictor"):
+        recommend_predicted(open_study(study_dir), [2], predictor="nope")
