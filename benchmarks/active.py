@@ -29,6 +29,7 @@ draws).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import platform
@@ -212,6 +213,13 @@ def main() -> None:
     ap.add_argument("--draws", type=int, default=12)
     ap.add_argument("--rounds", type=int, default=6)
     ap.add_argument("--quick", action="store_true", help="3 plan seeds, 6 draws")
+    ap.add_argument(
+        "--budgets",
+        type=int,
+        nargs="+",
+        default=None,
+        help="network budgets to score (default: 1..n, 1..10 on mimic27)",
+    )
     ap.add_argument("--name", default=None, help="result file stem (default: from options)")
     args, stem = parse_args(ap, "active")
     if args.quick:
@@ -235,6 +243,7 @@ def main() -> None:
                 ("rounds", args.rounds),
             )
         )
+        + (f" --budgets {' '.join(map(str, args.budgets))}" if args.budgets else "")
         + (" --quick" if args.quick else ""),
         "machine": f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores",
         "tables": {},
@@ -242,6 +251,8 @@ def main() -> None:
     for tname in args.tables:
         t0 = time.perf_counter()
         r = load(args.fixtures, tname)
+        if args.budgets:
+            r = dataclasses.replace(r, budgets=tuple(b for b in args.budgets if b <= r.val.n_tasks))
         n = r.val.n_tasks
         ks = sorted({1.0, 2.0, (n - 1) / 2})
         res = baselines(r, ks, args.seeds)
