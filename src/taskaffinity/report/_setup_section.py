@@ -43,6 +43,8 @@ def changed_hyperparameters(study: StudyData) -> tuple[dict[str, Any], str | Non
         return params, params.get("model")
     changed = {}
     for f in dataclasses.fields(obj):
+        if f.name == "base_dir":  # where the config's relative paths start, not a setting
+            continue
         value, default = getattr(obj, f.name), _default(f)
         if (default is dataclasses.MISSING and f.name in params) or (
             default is not dataclasses.MISSING and value != default
@@ -53,6 +55,14 @@ def changed_hyperparameters(study: StudyData) -> tuple[dict[str, Any], str | Non
 
 def _design(study: StudyData) -> str:
     plan = study.config.plan
+    if plan.active is not None:
+        a = plan.active
+        return (
+            f"an active plan: every task alone, all tasks together and a space-filling start, "
+            f"then rounds of {a.get('batch') or 'half the tasks'} combination(s) chosen by "
+            f"the {a['predictor']} predictor (Thompson sampling), at most {a['max_runs']} "
+            f"combinations, until {a['until']} (plan seed {a['seed']})"
+        )
     parts = [
         name
         for name, on in (

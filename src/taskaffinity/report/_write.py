@@ -191,6 +191,28 @@ def write_study_report(
     )
 
 
+def _predicted(study: StudyData, out: Path) -> ReportSection:
+    """The "Predicted combinations" section of a study with an active plan, its records
+    also written to ``out/recommendation_predicted.json``; for the config's budgets or
+    1 .. min(tasks, 5)."""
+    from taskaffinity.recommendation import recommend_predicted
+    from taskaffinity.report._predicted_section import predicted_section
+
+    n = len(study.suite.names)
+    budgets = study.config.budgets or list(range(1, min(n, 5) + 1))
+    try:
+        rec = recommend_predicted(study, [b for b in budgets if b <= n])
+    except InputError as err:
+        return ReportSection(
+            "Predicted combinations",
+            f'<p class="explain">No prediction: {html.escape(err.message)}</p>',
+            anchor="predicted",
+        )
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "recommendation_predicted.json").write_text(json.dumps(rec.to_json(), indent=2), "utf-8")
+    return predicted_section(rec)
+
+
 def _study_parts(
     study: StudyData, analysis: Analysis, out: Path
 ) -> tuple[list[ReportSection], dict[str, str] | None, Sequence[ResultWarning] | None]:
@@ -219,5 +241,7 @@ def _study_parts(
         out.mkdir(parents=True, exist_ok=True)
         (out / "recommendation.json").write_text(json.dumps(rec.to_json(), indent=2), "utf-8")
         lead.append(recommendation_section(rec))
+    if study.config.plan.active is not None:  # measured some combinations: predict the rest
+        lead.append(_predicted(study, out))
     lead.append(setup_section(study, metrics, sizes))
     return lead, metrics, study_warnings(study, analysis)

@@ -3,6 +3,7 @@ an active-plan study of a replayed table equals brute force over the predicted g
 
 from __future__ import annotations
 
+import html
 import itertools
 import json
 from pathlib import Path
@@ -44,7 +45,10 @@ def study_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     config = {
         "name": "predicted",
         "backend": {"name": "replay", "format": "long", "table": "t.csv"},
-        "plan": {"active": {"max_runs": 8, "seed": 1, "batch": 2, "until": "budget"}},
+        "plan": {
+            "groups": [["a", "b"]],
+            "active": {"max_runs": 8, "seed": 1, "batch": 2, "until": "budget"},
+        },
         "seeds": [0, 1],
         "budgets": [1, 2, 3],
     }
@@ -111,3 +115,28 @@ def test_predictor_option_and_its_refusals(study_dir: Path, tmp_path: Path) -> N
     assert bad.exit_code != 0 and "unknown predictor 'x'" in bad.output
     with pytest.raises(InputError, match="unknown predictor"):
         recommend_predicted(open_study(study_dir), [2], predictor="nope")
+
+
+def test_the_report_shows_the_predicted_matrix_and_the_choice(
+    study_dir: Path, tmp_path: Path
+) -> None:
+    from taskaffinity.report import write_study_report
+
+    study = open_study(study_dir)
+    page = write_study_report(study, tmp_path).read_text()
+    section = page[page.index('id="predicted"') :]
+    section = section[: section.index("</section>")] if "</section>" in section else section
+    measured_pairs = [g for g in {tuple(r.tasks) for r in study.complete} if len(g) == 2]
+    assert ("a", "b") in measured_pairs  # the plan's explicit group
+    # both cells of a measured pair are marked, every other pair cell is predicted
+    assert section.count('class="measured') == 2 * len(measured_pairs)
+    assert section.count('class="predicted') == 4 * 3 - 2 * len(measured_pairs)
+    assert "pairwise" in section and "optimal in draws" in section
+    records = json.loads((tmp_path / "recommendation_predicted.json").read_text())
+    assert [r["budget"] for r in records] == [1.0, 2.0, 3.0]
+    for r in records:
+        label = " | ".join(
+            "+".join(n["tasks"]) + ("" if n["measured"] else "*") for n in r["networks"]
+        )
+        assert html.escape(label) in section or label in section
+    assert "an active plan" in page  # the setup names the run design
