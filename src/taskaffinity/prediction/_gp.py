@@ -44,16 +44,6 @@ def _pairs(x: np.ndarray) -> np.ndarray:
     return x[:, iu[0]] * x[:, iu[1]]
 
 
-@dataclass(frozen=True)
-class _Target:
-    """One target's data: ``x`` (k, n) float partner indicators, ``y`` (k,) standardised
-    gains, ``aff`` (n,) the target's affinity row (zeros without a prior)."""
-
-    x: np.ndarray
-    y: np.ndarray
-    aff: np.ndarray
-
-
 def _base_kernels(
     blocks: Sequence[str], xa: np.ndarray, xb: np.ndarray, aff: np.ndarray
 ) -> tuple[list[np.ndarray], np.ndarray]:
