@@ -153,6 +153,30 @@ def test_resumes_after_kill_9_and_trains_nothing_twice(tmp_path: Path) -> None:
     assert len(completions) == len(set(completions)) == reference.total
 
 
+def test_two_drivers_share_the_rounds_and_train_each_run_once(tmp_path: Path) -> None:
+    whole = tmp_path / "whole"
+    whole.mkdir()
+    reference = run_study(_config(whole, max_runs=18), whole / "out", progress=False)
+    cfg = _config(tmp_path, max_runs=18, sleep=0.05)
+    out = tmp_path / "out"
+    args = ("run", str(cfg), "--out", str(out), "--quiet")
+    procs = [start_cli(*args), start_cli(*args)]
+    try:
+        done = [p.communicate(timeout=120) for p in procs]
+    finally:
+        for p in procs:
+            kill_group(p)
+    for p, (_, stderr) in zip(procs, done, strict=True):
+        assert p.returncode == 0, stderr
+    counts = [int(o.split(" trained now")[0].rsplit("(", 1)[1]) for o, _ in done]
+    assert sum(counts) == reference.total and min(counts) > 0, counts  # both trained
+    assert _combinations(out / "study.sqlite") == _combinations(whole / "out" / "study.sqlite")
+    with ResultStore(out / "study.sqlite") as store:
+        completions = [a["key"] for a in store.attempts() if a["status"] == "complete"]
+        rows = store.rows()
+    assert len(completions) == len(set(completions)) == reference.total == len(rows)
+
+
 def test_a_pool_of_workers_makes_the_same_choices(tmp_path: Path) -> None:
     one, two = tmp_path / "one", tmp_path / "two"
     one.mkdir()
