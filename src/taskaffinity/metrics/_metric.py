@@ -199,7 +199,7 @@ def register_metric(
 
 def higher_is_better(metric: str) -> bool:
     """Whether larger values of ``metric`` are better (every built-in metric and output
-    but ``judge_failures``).
+    but ``judge_failures`` and ``table_loss``).
 
     Accepts registered names, their extra outputs (``tag_precision``) and ``dev_`` names.
     """
