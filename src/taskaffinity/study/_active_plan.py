@@ -219,10 +219,16 @@ class ActivePlan:
 
     # ---- runs --------------------------------------------------------------------
     def specs(self, groups: Sequence[tuple[str, ...]]) -> list[RunSpec]:
-        """The runs of ``groups`` under every seed of the config, seed-major."""
-        return [
-            self.backend.spec(g, seed, self.suite) for seed in self.config.seeds for g in groups
-        ]
+        """The runs of ``groups`` under every seed of the config, seed-major; an
+        InputError of the backend (e.g. a seed a replayed table lacks) names ``seeds``."""
+        try:
+            return [
+                self.backend.spec(g, seed, self.suite) for seed in self.config.seeds for g in groups
+            ]
+        except InputError as err:
+            if err.file is not None:
+                raise
+            raise self.config.error(err.message, err.field or "plan.active") from None
 
     def _gains(self, groups: Sequence[tuple[str, ...]], results: dict[str, RunResult]):
         """The gain table (higher is better; per seed) of the complete runs of ``groups``:

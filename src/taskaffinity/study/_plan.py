@@ -6,6 +6,7 @@ from itertools import combinations
 from typing import TYPE_CHECKING
 
 from taskaffinity.config import StudyConfig
+from taskaffinity.errors import InputError
 from taskaffinity.types import RunSpec
 
 if TYPE_CHECKING:
@@ -44,12 +45,18 @@ def plan_groups(config: StudyConfig, names: tuple[str, ...]) -> list[tuple[str, 
 
 def plan_runs(config: StudyConfig, suite: TaskSuite, backend: RunBackend) -> list[RunSpec]:
     """Every RunSpec of the study, seed-major (all groups of the first seed first), unique
-    by ``RunSpec.key``. ``backend.spec(tasks, seed, suite)`` builds each spec."""
+    by ``RunSpec.key``. ``backend.spec(tasks, seed, suite)`` builds each spec; an
+    InputError it raises (a run the backend cannot make) names the config's ``plan``."""
     specs: list[RunSpec] = []
     seen: set[str] = set()
     for seed in config.seeds:
         for group in plan_groups(config, suite.names):
-            spec = backend.spec(group, seed, suite)
+            try:
+                spec = backend.spec(group, seed, suite)
+            except InputError as err:  # e.g. a combination a replayed table does not hold
+                if err.file is not None:
+                    raise
+                raise config.error(err.message, "plan") from None
             if spec.key not in seen:
                 seen.add(spec.key)
                 specs.append(spec)

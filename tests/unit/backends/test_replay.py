@@ -148,6 +148,7 @@ def test_a_study_of_the_tables_columns(tmp_path: Path, long_table: Path) -> None
 
 def test_a_study_refuses_a_plan_outside_the_table(tmp_path: Path, long_table: Path) -> None:
     config = _config(tmp_path, pairs=True)  # b+c and a+c are not in the table
-    with pytest.raises(InputError, match="is not in the replayed table"):
+    with pytest.raises(InputError, match="is not in the replayed table") as err:
         run_study(config, tmp_path / "out", progress=False)
+    assert err.value.field == "plan" and str(err.value.file).endswith("study.yaml")
     assert not (tmp_path / "out").exists()
