@@ -44,6 +44,16 @@ Every :class:`~taskaffinity.backends.Backend` offers two capabilities beyond ``r
     empty, so it sees the final jointly trained model; ``ctx.examples(task, split, idx)``
     gives batches of any split's examples (built for Grad-TAG, Li et al. 2024).
 
+Two optional capabilities concern what a study may train (the ``replay`` backend has
+both, the training backends neither):
+
+``candidates(suite) -> tuple[tuple[str, ...], ...]``
+    The only combinations of ``suite``'s tasks this backend can run (sorted tuples); an
+    active plan proposes nothing else, and ``spec`` refuses any other.
+
+``task_suite() -> TaskSuite``
+    The backend's own tasks: a config with no ``suite`` and no ``tasks`` studies them.
+
 :class:`Probe` and :class:`ProbeContext` live with the training loop
 (:mod:`taskaffinity.backends.training`); this module names them where the capabilities
 are documented.
