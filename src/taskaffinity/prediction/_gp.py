@@ -14,7 +14,9 @@ For target ``t`` and a combination ``S``, ``x = 1[u in S]`` over the other tasks
   calibrates the cheap estimate (the idea of ETAP).
 
 Each block has a variance ``s_b^2``; the noise variance ``sigma^2`` models seed-to-seed
-(measurement) noise: every seed of a combination is one observation. The hyperparameters
+(measurement) noise: every seed of a combination is one observation (folded exactly into
+the combination's mean with noise ``sigma^2 / seeds`` plus the seeds' spread, so the cost
+grows with combinations, not runs). The hyperparameters
 maximise the summed log marginal likelihood (Rasmussen & Williams 2006, eq. 5.8-5.9) with
 L-BFGS-B, plus a weak ``log sigma^2`` penalty that sends the noise to its floor when the
 data cannot tell noise from signal (e.g. one noiseless measurement per pair). Joint
@@ -31,7 +33,7 @@ import numpy as np
 
 from taskaffinity.prediction._base import Observations
 
-__all__ = ["BLOCKS", "GPFit", "fit_gp", "gp_predict", "predict_blocks"]
+__all__ = ["BLOCKS", "GPFit", "aggregate", "fit_gp", "gp_predict", "predict_blocks"]
 
 BLOCKS = ("linear", "pairs", "walsh", "affinity")
 _NOISE_FLOOR = 1e-10
@@ -75,12 +77,28 @@ class GPFit:
     y_scale: np.ndarray
 
 
+def aggregate(
+    x: np.ndarray, y: np.ndarray, rows: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+    """Seeds of one combination folded into one observation: ``(x (m, n) one row per
+    combination, mean gains (m,), seed counts (m,), within-combination sum of squares)``.
+    Exact for a Gaussian likelihood: the means carry noise ``sigma^2 / count`` and the
+    spread of seeds around them is the rest of the likelihood (it informs the noise)."""
+    if len(y) == 0:
+        return np.zeros((0, x.shape[1])), np.zeros(0), np.zeros(0), 0.0
+    _, first, inv = np.unique(rows, return_index=True, return_inverse=True)
+    counts = np.bincount(inv).astype(float)
+    means = np.bincount(inv, weights=y) / counts
+    ss = float(np.sum((y - means[inv]) ** 2))
+    return np.asarray(x)[first], means, counts, ss
+
+
 def _fixed(blocks: Sequence[str]) -> list[str]:
     return [b for b in blocks if b != "walsh"]
 
 
 def fit_gp(
-    targets: Sequence[tuple[np.ndarray, np.ndarray]],
+    targets: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray]],
     blocks: Sequence[str],
     affinity: np.ndarray | None = None,
     *,
@@ -88,7 +106,8 @@ def fit_gp(
     ell: float | None = None,
 ) -> GPFit:
     """Fit the shared hyperparameters on ``targets`` (per target ``t``: ``(x (k, n) bool
-    partner indicators with column t clear, y (k,) gains)``); ``affinity`` ``(n, n)`` is
+    partner indicators with column t clear, y (k,) gains, rows (k,) the combination of
+    each observation; seeds of one combination share a row)``); ``affinity`` ``(n, n)`` is
     the prior matrix of the ``affinity`` block. ``noise`` / ``ell`` given: held fixed
     (``noise`` in units of each target's standardised gains)."""
     from scipy.linalg import cho_factor, cho_solve
@@ -102,16 +121,18 @@ def fit_gp(
     aff = np.zeros((n, n)) if affinity is None else np.nan_to_num(np.asarray(affinity, float))
     scales = np.ones(n)
     data = []
-    for t, (_x, y) in enumerate(targets):
+    for t, (_x, y, _rows) in enumerate(targets):
         rms = float(np.sqrt(np.mean(y**2))) if len(y) else 0.0
         scales[t] = rms if rms > 0 else np.nan
     fallback = float(np.nanmedian(scales)) if np.isfinite(scales).any() else 1.0
     scales = np.where(np.isfinite(scales), scales, fallback)
-    for t, (x, y) in enumerate(targets):
+    for t, (x, y, rows) in enumerate(targets):
         if len(y):
-            xf = np.asarray(x, float)
+            xu, ybar, counts, ss = aggregate(x, np.asarray(y, float), rows)
+            xf = np.asarray(xu, float)
             ks, ham = _base_kernels(blocks, xf, xf, aff[t])
-            data.append((ks, ham, np.asarray(y, float) / scales[t]))
+            extra = len(y) - len(ybar)
+            data.append((ks, ham, ybar / scales[t], 1.0 / counts, ss / scales[t] ** 2, extra))
     fixed = _fixed(blocks)
     has_walsh = "walsh" in blocks
     n_s = len(fixed) + has_walsh
@@ -125,23 +146,27 @@ def fit_gp(
     def nll(theta: np.ndarray) -> tuple[float, np.ndarray]:
         s, nz, el = unpack(theta)
         total, grad = 0.0, np.zeros_like(theta)
-        for ks, ham, y in data:
+        for ks, ham, y, inv_k, ss, extra in data:
             parts = [s[i] * k for i, k in enumerate(ks)]
             if has_walsh:
                 e = np.exp(-ham / el)
                 parts.append(s[len(fixed)] * e)
-            k_mat = sum(parts) + (nz + _JITTER) * np.eye(len(y))
+            k_mat = sum(parts) + np.diag(nz * inv_k + _JITTER)
             try:
                 cf = cho_factor(k_mat, lower=True)
             except np.linalg.LinAlgError:
                 return 1e12, np.zeros_like(theta)
+            if extra:  # seeds around their combination's mean
+                total += 0.5 * ss / nz + 0.5 * extra * np.log(nz)
+                if noise is None:
+                    grad[n_s] += -0.5 * ss / nz + 0.5 * extra
             alpha = cho_solve(cf, y)
             total += 0.5 * float(y @ alpha) + float(np.log(np.diag(cf[0])).sum())
             w = cho_solve(cf, np.eye(len(y))) - np.outer(alpha, alpha)
             for i, p in enumerate(parts):
                 grad[i] += 0.5 * float(np.sum(w * p))
             if noise is None:
-                grad[n_s] += 0.5 * nz * float(np.trace(w))
+                grad[n_s] += 0.5 * nz * float(np.diag(w) @ inv_k)
             if has_walsh and ell is None:
                 grad[-1] += 0.5 * float(np.sum(w * parts[-1] * ham / el))
         if noise is None:  # weak penalty: noise to its floor when unidentifiable
@@ -189,20 +214,23 @@ def gp_predict(
     t: int,
     x: np.ndarray,
     y: np.ndarray,
+    rows: np.ndarray,
     x_new: np.ndarray,
     affinity: np.ndarray | None,
     n_draws: int,
     rng: np.random.Generator,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-    """Posterior of target ``t``'s gain at ``x_new`` (m, n) given observations ``x`` (k, n),
-    ``y`` (k,): ``(mean (m,), sd (m,), draws (n_draws, m) or None)`` in gain units; the sd
-    is that of the latent mean gain (no measurement noise)."""
+    """Posterior of target ``t``'s gain at ``x_new`` (m, n) given observations ``x``
+    (k, n), ``y`` (k,) of the combinations ``rows`` (k,) (seeds folded by
+    :func:`aggregate`): ``(mean (m,), sd (m,), draws (n_draws, m) or None)`` in gain
+    units; the sd is that of the latent mean gain (no measurement noise)."""
     from scipy.linalg import cho_factor, cho_solve
 
     n = x_new.shape[1]
     aff = np.zeros(n) if affinity is None else np.nan_to_num(np.asarray(affinity[t], float))
     sc = fit.y_scale[t]
-    xf, xn = np.asarray(x, float), np.asarray(x_new, float)
+    xu, y, counts, _ = aggregate(x, np.asarray(y, float), rows)
+    xf, xn = np.asarray(xu, float), np.asarray(x_new, float)
     fixed = _fixed(fit.blocks)
 
     def kern(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -231,7 +259,7 @@ def gp_predict(
         mean, var = np.zeros(len(xn)), kss
         cf = None
     else:
-        k_mat = kern(xf, xf) + (fit.noise + _JITTER) * np.eye(len(y))
+        k_mat = kern(xf, xf) + np.diag(fit.noise / counts + _JITTER)
         cf = cho_factor(k_mat, lower=True)
         ks = kern(xn, xf)
         mean = ks @ cho_solve(cf, np.asarray(y, float) / sc)
@@ -254,7 +282,7 @@ def gp_predict(
         if len(y):
             prior_old += w @ feats_old[i][1].T
     if cf is not None:
-        eps = rng.standard_normal((n_draws, len(y))) * np.sqrt(fit.noise)
+        eps = rng.standard_normal((n_draws, len(y))) * np.sqrt(fit.noise / counts)
         resid = np.asarray(y, float)[None] / sc - prior_old - eps
         draws += (ks @ cho_solve(cf, resid.T)).T
     return mean * sc, sd, draws * sc
@@ -276,7 +304,7 @@ def predict_blocks(
     ``(G, n)``, ``(G, n)``, ``(n_draws, G, n)`` (NaN outside; draws ``None`` when
     ``n_draws`` is 0)."""
     n = members.shape[1]
-    per_target = [obs.of_target(t)[:2] for t in range(n)]
+    per_target = [obs.of_target(t) for t in range(n)]
     fit = fit_gp(per_target, blocks, affinity, noise=noise, ell=ell)
     mean = np.full(members.shape, np.nan)
     sd = np.full(members.shape, np.nan)
@@ -287,8 +315,8 @@ def predict_blocks(
             continue
         x_new = members[rows].copy()
         x_new[:, t] = False
-        x, y = per_target[t]
-        m, s, d = gp_predict(fit, t, x, y, x_new, affinity, n_draws, rng)
+        x, y, obs_rows = per_target[t]
+        m, s, d = gp_predict(fit, t, x, y, obs_rows, x_new, affinity, n_draws, rng)
         mean[rows, t], sd[rows, t] = m, s
         if draws is not None and d is not None:
             draws[:, rows, t] = d

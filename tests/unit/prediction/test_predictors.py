@@ -163,3 +163,25 @@ def test_affinity_prior_beats_no_prior_with_few_measurements() -> None:
             out = pred.predict(few, planted.groups)
             errs[label].append(float(np.sqrt(np.nanmean((out.mean - planted.truth) ** 2))))
     assert np.mean(errs["with"]) < 0.8 * np.mean(errs["without"])
+
+
+def test_folding_seeds_is_exact() -> None:
+    """The GP folds a combination's seeds into their mean (noise / count): its posterior
+    equals the one computed on every seed as a separate observation."""
+    from taskaffinity.prediction._gp import fit_gp, gp_predict
+
+    planted = planted_table(5, seed=7, noise=0.3, n_seeds=3, n_extra=4)
+    obs = observations(planted.measured)
+    x, y, rows = obs.of_target(0)
+    fit = fit_gp([obs.of_target(t) for t in range(5)], ("linear",))
+    x_new = np.array([[0, 1, 1, 1, 0], [0, 1, 1, 1, 1]], dtype=bool)
+    mean, sd, _ = gp_predict(fit, 0, x, y, rows, x_new, None, 0, np.random.default_rng(0))
+    sc, s2, nz = fit.y_scale[0], fit.scales["linear"], fit.noise
+    xf = x.astype(float)
+    k = s2 * xf @ xf.T + nz * np.eye(len(y))
+    ks = s2 * x_new.astype(float) @ xf.T
+    full_mean = ks @ np.linalg.solve(k, y / sc) * sc
+    prior = s2 * x_new.sum(axis=1)
+    full_sd = np.sqrt(prior - np.einsum("ij,ji->i", ks, np.linalg.solve(k, ks.T))) * sc
+    assert np.allclose(mean, full_mean, atol=1e-6)
+    assert np.allclose(sd, full_sd, atol=1e-6)
