@@ -226,6 +226,7 @@ def main() -> None:
     ap.add_argument("--draws", type=int, default=12)
     ap.add_argument("--rounds", type=int, default=6)
     ap.add_argument("--quick", action="store_true", help="3 plan seeds, 6 draws")
+    ap.add_argument("--only-active", action="store_true", help="skip the baselines")
     ap.add_argument(
         "--budgets",
         type=int,
@@ -257,6 +258,7 @@ def main() -> None:
             )
         )
         + (f" --budgets {' '.join(map(str, args.budgets))}" if args.budgets else "")
+        + (" --only-active" if args.only_active else "")
         + (" --quick" if args.quick else ""),
         "machine": f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores",
         "tables": {},
@@ -268,7 +270,7 @@ def main() -> None:
             r = dataclasses.replace(r, budgets=tuple(b for b in args.budgets if b <= r.val.n_tasks))
         n = r.val.n_tasks
         ks = sorted({1.0, 2.0, (n - 1) / 2})
-        res = baselines(r, ks, args.seeds)
+        res = {} if args.only_active else baselines(r, ks, args.seeds)
         plan_budgets = (2, 5, 10) if n > 10 else tuple(range(2, n + 1))
         solver = "greedy" if n > 10 else "exact"
         for k in ks:
