@@ -71,7 +71,7 @@ class PlanConfig:
         "space-filling start, then rounds that train the combinations a predictor says can "
         "change the recommendation: {max_runs: R, seed: S, batch: k, predictor: NAME, "
         "until: grouping | budget, start: N, draws: D, rule: measured | mean | lower, "
-        "params: {...}}",
+        "params: {...}, solver: auto | exact | greedy}",
         kind=dict,
         nullable=True,
         message="must be a mapping {{max_runs: R, seed: S, batch: k, predictor: NAME}}",
@@ -154,8 +154,13 @@ def _active(spec: dict[str, Any]) -> dict[str, Any]:
     all-task run; default ``None``: half of what ``max_runs`` leaves, at most the number
     of tasks), ``draws`` (posterior draws per round, default 16), ``rule`` (how the
     recommendation values unmeasured combinations: ``measured``, the default, ``mean`` or
-    ``lower``) and ``params`` (the predictor's keyword hyperparameters)."""
-    known = ("max_runs", "seed", "batch", "predictor", "until", "start", "draws", "rule", "params")
+    ``lower``), ``params`` (the predictor's keyword hyperparameters) and ``solver`` (how
+    each posterior draw's selection is solved: ``exact``, ``greedy``, or ``auto``, the
+    default: exact up to 256 candidate combinations)."""
+    known = (
+        "max_runs", "seed", "batch", "predictor", "until", "start", "draws", "rule", "params",
+        "solver",
+    )  # fmt: skip
     for key in spec:
         if key not in known:
             raise InputError(
@@ -193,7 +198,12 @@ def _active(spec: dict[str, Any]) -> dict[str, Any]:
             f"must be a mapping of the predictor's hyperparameters, got {params!r}",
             field="plan.active.params",
         )
-    out.update(predictor=predictor, until=until, rule=rule, params=dict(params))
+    solver = spec.get("solver", "auto")
+    if solver not in ("auto", "exact", "greedy"):
+        raise InputError(
+            f"must be auto, exact or greedy, got {solver!r}", field="plan.active.solver"
+        )
+    out.update(predictor=predictor, until=until, rule=rule, params=dict(params), solver=solver)
     return out
 
 

@@ -17,7 +17,8 @@ replaces the grid of singles and pairs (``pairs``/``all`` are not trained as suc
   per seed: seeds are measurement noise of one mean gain), and
   :func:`~taskaffinity.prediction.choose_next` picks the next ``batch`` combinations by
   Thompson sampling (``draws`` posterior draws, each solved exactly for every network
-  budget of the study's ``budgets``; default 1 .. min(tasks, 5)); they are trained with
+  budget of the study's ``budgets``; default 1 .. min(tasks, 5); ``solver: auto`` solves
+  them exactly up to 256 candidates and greedily beyond); they are trained with
   every seed of the config through the study's executor, then the next round;
 * **stop**: ``until: grouping`` (the default) when :func:`~taskaffinity.prediction.settled`
   holds (every budget's recommendation is optimal in at least 90% of the draws, i.e. it no
@@ -75,7 +76,9 @@ ALL_COMBINATIONS_UP_TO = 10
 RANDOM_PER_TASK = 20
 #: default network budgets: 1 .. this many (or fewer tasks)
 DEFAULT_MAX_BUDGET = 5
-#: above this many candidates each draw is solved over its plausible networks only
+#: above this many candidates each draw is solved over its plausible networks only (each
+#: task's 8 best in the draw) and, with ``solver: auto``, greedily: an exact selection on a
+#: dense random draw of 30 tasks' ~240 plausible networks takes HiGHS about 25 s
 POOL_ABOVE = 256
 
 
@@ -179,6 +182,7 @@ class ActivePlan:
         self.until = str(spec.get("until", "grouping"))
         self.rule = str(spec.get("rule", "measured"))
         self.draws = int(spec.get("draws", 16))
+        self.solver = str(spec.get("solver", "auto"))
         n = len(self.tasks)
         self.batch = int(spec.get("batch") or max(1, math.ceil(n / 2)))
         name = str(spec.get("predictor", "pairwise"))
@@ -196,6 +200,8 @@ class ActivePlan:
         self.budgets = tuple(float(b) for b in budgets if b <= n) or (1.0,)
         rng = np.random.default_rng(self.seed)
         self.candidates = plan_candidates(backend, suite, rng)
+        if self.solver == "auto":  # dense random draws make the MILP slow on many networks
+            self.solver = "exact" if len(self.candidates) <= POOL_ABOVE else "greedy"
         can = set(self.candidates)
         fixed: list[tuple[str, ...]] = [(t,) for t in self.tasks]
         if tuple(self.tasks) in can and n > 1:
@@ -308,6 +314,7 @@ class ActivePlan:
             seed=self.seed * 1000 + number,
             rule=self.rule,
             pool=8 if len(self.candidates) > POOL_ABOVE else None,
+            solver=self.solver,
         )
         if self.until == "grouping" and settled(choice):
             return ActiveRound(number, (), spent, choice, "the recommendation is settled")

@@ -213,6 +213,7 @@ def test_bad_plans_are_refused_before_anything_is_written(
         ({"max_runs": 9, "untill": "budget"}, "plan.active.untill"),
         ({"max_runs": 9, "until": "forever"}, "plan.active.until"),
         ({"max_runs": 9, "batch": 0}, "plan.active.batch"),
+        ({"max_runs": 9, "solver": "fast"}, "plan.active.solver"),
     ],
 )
 def test_bad_options(active: dict[str, object], field: str) -> None:
