@@ -100,6 +100,18 @@ def stored_results_of(out: Path):
         return stored_results(store)
 
 
+def test_more_max_runs_with_a_named_start_goes_on(tmp_path: Path) -> None:
+    first = run_study(_config(tmp_path, max_runs=14, start=4, until="budget"), tmp_path / "out",
+                      progress=False)  # fmt: skip
+    before = _combinations(tmp_path / "out" / "study.sqlite")
+    cfg = _config(tmp_path, max_runs=20, start=4, until="budget")
+    more = run_study(cfg, tmp_path / "out", progress=False)
+    with ResultStore(tmp_path / "out" / "study.sqlite", readonly=True) as store:
+        planned = {tuple(r["tasks"]) for r in store.rows()}
+    assert len(before) == 14 and before <= planned and len(planned) == 20
+    assert more.trained == 2 * 6 and more.total == first.total + 2 * 6
+
+
 def test_stops_when_the_recommendation_is_settled(tmp_path: Path) -> None:
     cfg = _config(tmp_path, max_runs=31)
     summary = run_study(cfg, tmp_path / "out", progress=False)
