@@ -7,12 +7,13 @@ import itertools
 import os
 import signal
 import sqlite3
+import subprocess
 from pathlib import Path
 
 import numpy as np
 import pytest
 import yaml
-from _procs import kill_group, start_cli, until
+from _procs import CLI, ENV, kill_group, start_cli, until
 
 from taskaffinity.config import config_from_dict, load_config
 from taskaffinity.errors import InputError
@@ -195,6 +196,25 @@ def test_a_pool_of_workers_makes_the_same_choices(tmp_path: Path) -> None:
     two.mkdir()
     run_study(_config(one, max_runs=16), one / "out", progress=False)
     run_study(_config(two, max_runs=16), two / "out", progress=False, workers=2)
+    assert _combinations(one / "out" / "study.sqlite") == _combinations(
+        two / "out" / "study.sqlite"
+    )
+
+
+def test_ray_makes_the_same_choices(tmp_path: Path) -> None:
+    pytest.importorskip("ray")
+    one, two = tmp_path / "one", tmp_path / "two"
+    one.mkdir()
+    two.mkdir()
+    run_study(_config(one, max_runs=16), one / "out", progress=False)
+    cfg = _config(two, max_runs=16)
+    data = yaml.safe_load(cfg.read_text())
+    data["executor"] = {"kind": "ray", "workers": 2}
+    cfg.write_text(yaml.safe_dump(data))
+    env = {"RAY_USAGE_STATS_ENABLED": "0", "RAY_AUTH_MODE": "disabled"}
+    args = [*CLI, "run", str(cfg), "--out", str(two / "out"), "--quiet"]
+    done = subprocess.run(args, env={**ENV, **env}, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
     assert _combinations(one / "out" / "study.sqlite") == _combinations(
         two / "out" / "study.sqlite"
     )
