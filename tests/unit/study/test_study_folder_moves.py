@@ -74,9 +74,15 @@ def test_copied_folder_without_data_reports_the_same_numbers(tmp_path: Path) -> 
     study = open_study(elsewhere)
     assert study.suite.names == ("more_a", "has_c")
     assert len(study.suite.task("has_c").test) == 30
-    for cmd in (["status", str(elsewhere)], ["analyze", str(elsewhere / "scores.csv")]):
+    for cmd in (
+        ["status", str(elsewhere)],
+        ["analyze", str(elsewhere / "scores.csv")],
+        ["select", str(elsewhere), "--budget", "2", "--json", str(tmp_path / "select.json")],
+        ["partition", str(elsewhere), "--json", str(tmp_path / "partition.json")],
+    ):
         result = runner.invoke(app, cmd)
         assert result.exit_code == 0, (cmd, result.output)
+    assert json.loads((tmp_path / "select.json").read_text())  # a choice from the moved folder
 
 
 def test_moved_folder_reports_what_the_original_reported(tmp_path: Path) -> None:
