@@ -1,5 +1,5 @@
 """Replay of the many-task suite's exhaustive grid: the active plan at 10% and 25% of the pair
-grid's runs against the exhaustive truth (issue 24, "the many-task suite").
+grid's runs against the exhaustive truth.
 
 Table: ``runs/en_many_grid/seeds.csv`` (``--grid``; ``target,source,seed,score``: every
 single task and every pair of the 30 ``en_many`` tasks, 4 seeds), turned into a gain-rate
@@ -10,7 +10,8 @@ truth is the mean over the 4 seeds.
 
 The active plan (:func:`~taskaffinity.prediction.replay_active`, candidates = the singles
 and pairs) trains R = 10% and 25% of the 465 combinations (47 and 116, singles included),
-plan seeds 0..S-1, then recommends networks for budgets B (``--rule``). Scored:
+plan seeds 0..S-1, then recommends networks for budgets B (``--rule``; B >= 15: fewer
+networks cannot cover 30 tasks with singles and pairs). Scored:
 
 * (a) the truth's value of the recommended networks (each task in its network with the best
   gain by the plan's final table, measured where measured, predicted elsewhere; mean over
