@@ -40,6 +40,10 @@ class StudyData:
     path: Path
     config: StudyConfig
     results: list[RunResult] = field(default_factory=list)
+    _bootstrapped: dict[tuple[int, int, int], np.ndarray] = field(
+        default_factory=dict, init=False, repr=False
+    )  # bootstrap_scores per (seed, n_resamples, rng_seed): the report and run's
+    # warnings resample the same study once
 
     @cached_property
     def _loaded_suite(self) -> tuple[TaskSuite, dict[str, float] | None]:
@@ -135,10 +139,18 @@ class StudyData:
         indices of each task come from ``numpy.random.default_rng(rng_seed)``, tasks in
         order, one ``(n_resamples, n_test)`` draw each), so differences between groups
         resample the same examples. Raises ValueError when a run of ``seed`` has no stored
-        predictions for one of its tasks, or predictions of the wrong length.
+        predictions for one of its tasks, or predictions of the wrong length. Computed once
+        per arguments for this StudyData (a copy is returned each time).
         """
         if not isinstance(n_resamples, int) or n_resamples < 1:
             raise ValueError(f"n_resamples must be a positive int, not {n_resamples!r}")
+        key = (seed, n_resamples, rng_seed)
+        if key not in self._bootstrapped:
+            self._bootstrapped[key] = self._bootstrap(seed, n_resamples, rng_seed)
+        return self._bootstrapped[key].copy()
+
+    def _bootstrap(self, seed: int, n_resamples: int, rng_seed: int) -> np.ndarray:
+        """:meth:`bootstrap_scores`, computed."""
         tasks = self.suite.names
         groups = self._groups()
         runs = {tuple(r.tasks): r for r in self.complete if r.seed == seed}
