@@ -156,10 +156,12 @@ def _active(spec: dict[str, Any]) -> dict[str, Any]:
     recommendation values unmeasured combinations: ``measured``, the default, ``mean`` or
     ``lower``), ``params`` (the predictor's keyword hyperparameters) and ``solver`` (how
     each posterior draw's selection is solved: ``exact``, ``greedy``, or ``auto``, the
-    default: exact up to 256 candidate combinations)."""
+    default: exact up to 256 candidate combinations) and ``patience`` (``until: grouping``
+    also stops after this many consecutive rounds that leave the recommendation unchanged
+    within its interval; default 2; 0: only when it is certain)."""
     known = (
         "max_runs", "seed", "batch", "predictor", "until", "start", "draws", "rule", "params",
-        "solver",
+        "solver", "patience",
     )  # fmt: skip
     for key in spec:
         if key not in known:
@@ -175,6 +177,7 @@ def _active(spec: dict[str, Any]) -> dict[str, Any]:
         "batch": _int_option(spec, "batch", None, 1),
         "start": _int_option(spec, "start", None, 0),
         "draws": _int_option(spec, "draws", 16, 2),
+        "patience": _int_option(spec, "patience", 2, 0),
     }
     predictor = spec.get("predictor", "pairwise")
     if not isinstance(predictor, str) or not predictor:

@@ -23,6 +23,7 @@ from taskaffinity.prediction._active import (
     choose_next,
     recommend,
     settled,
+    stable_rounds,
 )
 from taskaffinity.prediction._affinity_prior import AffinityPrior, aligned_affinity
 from taskaffinity.prediction._base import (
@@ -65,5 +66,6 @@ __all__ = [
     "register_predictor",
     "replay_active",
     "settled",
+    "stable_rounds",
     "start_rows",
 ]

@@ -10,14 +10,23 @@ any shortfall: the most uncertain unmeasured combinations, by the sum of their t
 posterior sd). Thompson sampling for combinatorial choice: Russo et al., "A Tutorial on
 Thompson Sampling", 2018, Section 7.
 
-Stopping (:func:`settled`): the recommendation for a budget is settled when, in at least
-a ``level`` share of the draws, its value under the draw is within ``tolerance`` of that
-draw's optimum: the recommendation no longer changes within the predictor's intervals.
+Stopping (:func:`settled`), two ways to say "the recommendation no longer changes within
+the intervals":
+
+* **certain**: for every budget, in at least a ``level`` share of the draws, the
+  recommendation's value under the draw is within ``tolerance`` of that draw's optimum.
+  With many candidates this rarely holds: the best of thousands of uncertain draws is
+  always a little better than any one choice (the winner's curse of the draws);
+* **stable**: the round did not change the recommendation, for every budget: either it is
+  the previous round's, or the previous round's recommendation is within the current
+  one's interval (the ``level`` interval over the draws of the difference between the
+  two recommendations' values includes ``tolerance``: the data cannot tell them apart).
+  A plan stops after ``patience`` consecutive stable rounds (:func:`settled`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,7 +38,7 @@ from taskaffinity.prediction._prediction import Prediction
 from taskaffinity.tables import take_rows
 from taskaffinity.types import Grouping, ScoreTable
 
-__all__ = ["RULES", "ActiveChoice", "choose_next", "recommend", "settled"]
+__all__ = ["RULES", "ActiveChoice", "choose_next", "recommend", "settled", "stable_rounds"]
 
 
 @dataclass(frozen=True)
@@ -47,6 +56,7 @@ class ActiveChoice:
     regret: dict[float, float]
     settled: bool
     prediction: Prediction
+    changed: bool = True
 
 
 def _with_measured(pred: Prediction, values: np.ndarray, measured: ScoreTable | None) -> np.ndarray:
@@ -118,6 +128,7 @@ def choose_next(
     pool: int | None = None,
     solver: str = "exact",
     pin_measured: bool = False,
+    previous: Mapping[float, Grouping] | None = None,
 ) -> ActiveChoice:
     """Choose the next ``k`` combinations to train among ``candidates`` (every combination
     the study may train; measured ones are never chosen again).
@@ -133,7 +144,9 @@ def choose_next(
     (:func:`~taskaffinity.grouping.greedy_select`, for draws too large to solve exactly
     in time: dense random gains make the MILP hard); ``pin_measured``: in every draw,
     measured combinations keep their measured mean gains (what ``rule="measured"``
-    chooses on) instead of posterior draws. Returns an
+    chooses on) instead of posterior draws; ``previous``: the previous round's
+    recommendation (budget -> :class:`Grouping`), to say whether this round ``changed``
+    it (module docstring, the *stable* rule). Returns an
     :class:`ActiveChoice`. Raises :class:`~taskaffinity.errors.InputError` when ``k`` < 1
     or no budget is given.
     """
@@ -153,10 +166,19 @@ def choose_next(
         for b in budgets
     }
     regrets: dict[float, list[float]] = {b: [] for b in recs}
+    before = {
+        b: [index[g] for g in previous[b].groups if g in index]
+        for b in recs
+        if previous is not None and b in previous and previous[b].groups != recs[b].groups
+    }
+    shifts: dict[float, list[float]] = {b: [] for b in before}
     solo = members.sum(axis=1) == 1
     for d in range(n_draws):
         vals = _with_measured(pred, pred.draws[d], measured if pin_measured else None)
         signed = np.where(members, vals, -np.inf)
+        for b, rows in before.items():
+            rec_rows = [index[g] for g in recs[b].groups]
+            shifts[b].append(_value(signed, members, rec_rows) - _value(signed, members, rows))
         table = pred.table(vals)
         if pool is not None:
             top = np.argsort(-signed, axis=0)[:pool].ravel()
@@ -181,6 +203,14 @@ def choose_next(
     order = sorted(open_.tolist(), key=lambda g: (-votes[g], -uncertainty[g], g))
     chosen = order[:k]
     regret = {b: float(np.quantile(r, level)) if r else np.inf for b, r in regrets.items()}
+    # the stable rule: a changed budget's shift (current minus previous value over the
+    # draws) must have an interval that reaches the tolerance
+    low = (1.0 - level) / 2.0
+    changed = previous is None or any(
+        b not in previous
+        or (b in shifts and float(np.quantile(shifts[b], low)) > tolerance + 1e-12)
+        for b in recs
+    )
     return ActiveChoice(
         tuple(pred.groups[g] for g in chosen),
         tuple(float(votes[g]) for g in chosen),
@@ -188,11 +218,20 @@ def choose_next(
         regret,
         all(r <= tolerance + 1e-12 for r in regret.values()),
         pred,
+        changed,
     )
 
 
-def settled(choice: ActiveChoice) -> bool:
-    """The stopping rule: every budget's recommendation is within the tolerance of the
-    optimum in at least the ``level`` share of the posterior draws (see
-    :func:`choose_next`)."""
-    return choice.settled
+def settled(choice: ActiveChoice, stable_rounds: int = 0, patience: int = 2) -> bool:
+    """The stopping rule (module docstring): ``choice`` is *certain* (every budget's
+    recommendation within the tolerance of the optimum in at least the ``level`` share of
+    the posterior draws), or ``stable_rounds`` (consecutive rounds up to and including
+    this one whose choice did not change the recommendation, see :func:`stable_rounds`)
+    reaches ``patience`` (``patience`` 0: the stable rule is off)."""
+    return choice.settled or (patience > 0 and stable_rounds >= patience)
+
+
+def stable_rounds(before: int, choice: ActiveChoice) -> int:
+    """Consecutive stable rounds after ``choice``: ``before`` + 1 when it did not change
+    the recommendation, else 0."""
+    return 0 if choice.changed else before + 1

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from taskaffinity.errors import InputError
-from taskaffinity.prediction._active import choose_next
+from taskaffinity.prediction._active import choose_next, settled, stable_rounds
 from taskaffinity.prediction._base import Predictor
 from taskaffinity.tables import take_rows
 from taskaffinity.types import ScoreTable
@@ -57,6 +57,8 @@ def replay_active(
     pool: int | None = None,
     stop: bool = False,
     pin_measured: bool = False,
+    patience: int = 2,
+    batch: int | None = None,
 ) -> ReplayRun:
     """Replay the active plan on the gain table ``table`` (its rows are the candidate
     combinations) until ``max_runs`` rows are trained (singles and the all-task run
@@ -64,8 +66,11 @@ def replay_active(
 
     Start: :func:`start_rows` with ``n_start`` random rows (default: half of what is left
     after the singles and the all-task run, at most ``n_tasks``); then up to ``rounds``
-    rounds of :func:`~taskaffinity.prediction.choose_next` of equal batches (``n_draws``,
-    ``rule``, ``solver``, ``pool`` and ``pin_measured`` are its options). ``seed``
+    rounds of :func:`~taskaffinity.prediction.choose_next` of equal batches, or, with
+    ``batch``, rounds of ``batch`` combinations until ``max_runs`` (what a study's
+    ``plan.active.batch`` does; ``rounds`` is then ignored) (``n_draws``,
+    ``rule``, ``solver``, ``pool`` and ``pin_measured`` are its options; the stopping rule
+    is :func:`~taskaffinity.prediction.settled` with ``patience``). ``seed``
     seeds the start and every round. Raises :class:`~taskaffinity.errors.InputError` when
     ``max_runs`` is below the start."""
     n = table.n_tasks
@@ -80,10 +85,13 @@ def replay_active(
             field="max_runs",
         )
     index = {g: i for i, g in enumerate(table.groups)}
-    settled_at, done = None, 0
+    settled_at, done, stable, previous = None, 0, 0, None
     while len(rows) < max_runs:
         left = max_runs - len(rows)
-        k = min(left, max(1, math.ceil(left / max(1, rounds - done))))
+        if batch is not None:
+            k = min(left, max(1, batch))
+        else:
+            k = min(left, max(1, math.ceil(left / max(1, rounds - done))))
         choice = choose_next(
             predictor,
             take_rows(table, rows),
@@ -96,9 +104,11 @@ def replay_active(
             solver=solver,
             pool=pool,
             pin_measured=pin_measured,
+            previous=previous,
         )
         done += 1
-        if choice.settled and settled_at is None:
+        stable, previous = stable_rounds(stable, choice), choice.recommendation
+        if settled(choice, stable, patience) and settled_at is None:
             settled_at = len(rows)
             if stop:
                 break

@@ -127,7 +127,8 @@ class ActiveRound:
     """One step of the plan: ``number`` (0: the start), ``groups`` the combinations it
     trains (empty: the plan stops), ``spent`` combinations trained before it, ``choice``
     the predictor's answer that chose it (None for the start and when stopping before a
-    fit), ``reason`` in words, ``before`` the combinations of the rounds before it."""
+    fit), ``reason`` in words, ``before`` the combinations of the rounds before it,
+    ``stable`` the consecutive rounds up to it that left the recommendation unchanged."""
 
     number: int
     groups: tuple[tuple[str, ...], ...]
@@ -135,6 +136,7 @@ class ActiveRound:
     choice: ActiveChoice | None
     reason: str
     before: tuple[tuple[str, ...], ...] = ()
+    stable: int = 0
 
 
 def plan_candidates(
@@ -183,6 +185,7 @@ class ActivePlan:
         self.rule = str(spec.get("rule", "measured"))
         self.draws = int(spec.get("draws", 16))
         self.solver = str(spec.get("solver", "auto"))
+        self.patience = int(spec.get("patience", 2))
         n = len(self.tasks)
         self.batch = int(spec.get("batch") or max(1, math.ceil(n / 2)))
         name = str(spec.get("predictor", "pairwise"))
@@ -296,9 +299,13 @@ class ActivePlan:
     def _decide(
         self, number: int, chosen: list[tuple[str, ...]], results: dict[str, RunResult]
     ) -> ActiveRound:
-        from taskaffinity.prediction import choose_next, settled
+        from taskaffinity.prediction import choose_next, settled, stable_rounds
 
         spent = len(chosen)
+        last = (
+            self._rounds[number - 2][1] if number >= 2 and len(self._rounds) >= number - 1 else None
+        )
+        previous = last.choice if last is not None else None
         left = self.max_runs - spent
         try:
             measured = self._gains(chosen, results)
@@ -315,15 +322,22 @@ class ActivePlan:
             rule=self.rule,
             pool=8 if len(self.candidates) > POOL_ABOVE else None,
             solver=self.solver,
+            previous=previous.recommendation if previous is not None else None,
         )
-        if self.until == "grouping" and settled(choice):
-            return ActiveRound(number, (), spent, choice, "the recommendation is settled")
+        stable = stable_rounds(last.stable if last is not None else 0, choice)
+        if self.until == "grouping" and settled(choice, stable, self.patience):
+            why = "certain" if choice.settled else f"unchanged for {stable} rounds"
+            return ActiveRound(
+                number, (), spent, choice, f"the recommendation is settled: {why}", stable=stable
+            )
         if left <= 0:
-            return ActiveRound(number, (), spent, choice, f"max_runs ({self.max_runs}) spent")
+            reason = f"max_runs ({self.max_runs}) spent"
+            return ActiveRound(number, (), spent, choice, reason, stable=stable)
         fresh = tuple(g for g in choice.groups if g not in set(chosen))
         if not fresh:
-            return ActiveRound(number, (), spent, choice, "no candidate combination is left")
-        return ActiveRound(number, fresh, spent, choice, f"round {number}")
+            reason = "no candidate combination is left"
+            return ActiveRound(number, (), spent, choice, reason, stable=stable)
+        return ActiveRound(number, fresh, spent, choice, f"round {number}", stable=stable)
 
 
 def describe(rec: dict[float, Grouping]) -> str:

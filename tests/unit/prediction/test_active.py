@@ -7,7 +7,7 @@ import pytest
 
 from taskaffinity.errors import InputError
 from taskaffinity.grouping import brute_force_select, select_networks
-from taskaffinity.prediction import choose_next, get_predictor, recommend
+from taskaffinity.prediction import choose_next, get_predictor, recommend, settled, stable_rounds
 from taskaffinity.tables import take_rows
 from taskaffinity.testing import planted_table
 from taskaffinity.types import ScoreTable
@@ -66,6 +66,29 @@ def test_stopping_rule() -> None:
     few = take_rows(noisy.measured, [0, 1, 2, 3, 4, 5, 6, 9])
     early = choose_next(pred, few, noisy.groups, [2, 3], 2, n_draws=8)
     assert not early.settled and max(early.regret.values()) > 0
+
+
+def test_stable_rule_counts_rounds_that_leave_the_recommendation_unchanged() -> None:
+    """A round whose recommendation is the previous one's is stable; one whose previous
+    recommendation is clearly worse under the posterior (every task alone on a table of
+    large sure gains) changed it; the plan stops after ``patience`` stable rounds."""
+    planted = planted_table(5, seed=4, combine="sum", noise=0.05, n_seeds=3)
+    pred = get_predictor("pairwise")
+    args = (pred, planted.measured, planted.groups, [1, 2], 2)
+    first = choose_next(*args, n_draws=8)
+    assert first.changed and not first.settled  # no previous round: changed
+    same = choose_next(*args, n_draws=8, previous=first.recommendation)
+    assert not same.changed
+    assert stable_rounds(0, first) == 0 and stable_rounds(1, same) == 2
+    assert settled(same, 2, patience=2) and not settled(same, 1, patience=2)
+    assert not settled(same, 5, patience=0)  # patience 0: only the certain rule
+    from taskaffinity.types import Grouping
+
+    alone = {b: Grouping(tuple((t,) for t in planted.tasks), 0.0) for b in (1.0, 2.0)}
+    best = max(first.recommendation[1.0].predicted, first.recommendation[2.0].predicted)
+    assert best > 1.0, "the planted table should reward some combination clearly"
+    moved = choose_next(*args, n_draws=8, previous=alone)
+    assert moved.changed
 
 
 def test_recommend_equals_brute_force_and_respects_its_rule() -> None:
