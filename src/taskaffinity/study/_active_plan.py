@@ -21,8 +21,9 @@ replaces the grid of singles and pairs (``pairs``/``all`` are not trained as suc
   them exactly up to 256 candidates and greedily beyond); they are trained with
   every seed of the config through the study's executor, then the next round;
 * **stop**: ``until: grouping`` (the default) when :func:`~taskaffinity.prediction.settled`
-  holds (every budget's recommendation is optimal in at least 90% of the draws, i.e. it no
-  longer changes within the predictor's intervals), or when ``max_runs`` combinations
+  holds (every budget's recommendation is optimal in at least 90% of the draws, or the
+  recommendation stayed unchanged within its interval for ``patience`` rounds, default 2:
+  it no longer changes within the predictor's intervals), or when ``max_runs`` combinations
   (singles and the all-task run included; each trained with every seed) are spent, or
   no candidate is left; ``until: budget`` spends ``max_runs``.
 
