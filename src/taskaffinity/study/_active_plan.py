@@ -153,15 +153,16 @@ def plan_candidates(
     names = suite.names
     n = len(names)
     if n <= ALL_COMBINATIONS_UP_TO:
-        return tuple(c for k in range(1, n + 1) for c in combinations(names, k))
-    fixed = [(t,) for t in names] + list(combinations(names, 2)) + [tuple(names)]
+        return tuple(tuple(sorted(c)) for k in range(1, n + 1) for c in combinations(names, k))
+    pairs = [tuple(sorted(c)) for c in combinations(names, 2)]
+    fixed = [(t,) for t in names] + pairs + [tuple(sorted(names))]
     seen = set(fixed)
     extra: list[tuple[str, ...]] = []
     for _ in range(RANDOM_PER_TASK * n * 4):
         if len(extra) >= RANDOM_PER_TASK * n:
             break
         size = int(rng.integers(3, n))
-        group = tuple(names[i] for i in sorted(rng.choice(n, size=size, replace=False)))
+        group = tuple(sorted(names[i] for i in rng.choice(n, size=size, replace=False)))
         if group not in seen:
             seen.add(group)
             extra.append(group)
@@ -208,8 +209,8 @@ class ActivePlan:
             self.solver = "exact" if len(self.candidates) <= POOL_ABOVE else "greedy"
         can = set(self.candidates)
         fixed: list[tuple[str, ...]] = [(t,) for t in self.tasks]
-        if tuple(self.tasks) in can and n > 1:
-            fixed.append(tuple(self.tasks))
+        if tuple(sorted(self.tasks)) in can and n > 1:
+            fixed.append(tuple(sorted(self.tasks)))
         for group in config.plan.groups:
             key = tuple(sorted(group))
             if key not in fixed:

@@ -253,3 +253,18 @@ def test_bad_options(active: dict[str, object], field: str) -> None:
     with pytest.raises(InputError) as err:
         config_from_dict(data)
     assert err.value.field == field
+
+
+@pytest.mark.parametrize("suite_name", ["en_text", "en_many"])
+def test_candidates_are_sorted_tuples_whatever_the_suite_order(suite_name: str) -> None:
+    """Stored runs name their tasks sorted; candidates in the suite's order made the report
+    count a measured combination twice (and refuse two all-task networks of one cost)."""
+    from taskaffinity.study._active_plan import plan_candidates
+    from taskaffinity.suites import load_suite
+
+    suite = load_suite(suite_name)
+    assert list(suite.names) != sorted(suite.names)  # the case this guards
+    cands = plan_candidates(None, suite, np.random.default_rng(0))
+    assert all(list(g) == sorted(g) for g in cands)
+    assert len(set(cands)) == len(cands)
+    assert tuple(sorted(suite.names)) in cands
