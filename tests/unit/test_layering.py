@@ -81,7 +81,7 @@ def test_imports_run_one_way() -> None:
         {"suites"},
         {"tasks", "metrics"},
         {"models"},
-        {"types", "errors", "_registry", "_fields", "_text", "_yaml"},
+        {"types", "errors", "_registry", "_fields", "_text", "_yaml", "_atomic"},
     ]
     rank = {name: i for i, layer in enumerate(layers) for name in layer}
     graph = _graph()

@@ -9,6 +9,7 @@ from typing import Any
 
 import yaml
 
+from taskaffinity._atomic import write_atomic
 from taskaffinity._yaml import line_of, load_yaml
 from taskaffinity.config._sections import BackendConfig, ExecutorConfig, PlanConfig
 from taskaffinity.config._study import StudyConfig
@@ -118,9 +119,8 @@ def load_config(path: str | Path) -> StudyConfig:
 
 
 def dump_config(config: StudyConfig, path: str | Path) -> Path:
-    """Write ``config`` as YAML to ``path`` (atomic rename); returns the path."""
-    path = Path(path)
-    tmp = path.with_suffix(".yaml.tmp")
-    tmp.write_text(yaml.safe_dump(config.to_dict(), sort_keys=False, allow_unicode=True), "utf-8")
-    tmp.replace(path)
-    return path
+    """Write ``config`` as YAML to ``path`` (a unique temporary file renamed over it, so
+    drivers starting one study at once never rename each other's away); returns the
+    path."""
+    text = yaml.safe_dump(config.to_dict(), sort_keys=False, allow_unicode=True)
+    return write_atomic(path, text)

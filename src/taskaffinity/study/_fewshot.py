@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from taskaffinity._atomic import write_atomic
 from taskaffinity.errors import InputError
 from taskaffinity.study._bootstrap import resampled_scores
 
@@ -180,9 +181,8 @@ def run_fewshot(
     if out_dir is not None:
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
-        tmp = out / (FEWSHOT_NAME + ".tmp")
-        tmp.write_text(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n")
-        tmp.replace(out / FEWSHOT_NAME)
+        text = json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n"
+        write_atomic(out / FEWSHOT_NAME, text)
     return result
 
 
