@@ -1,15 +1,14 @@
-"""The pairwise predictor's sparse pair features give the dense posterior: the same means,
-sds and (same random numbers) draws as the generic Gaussian-process path."""
+"""The Gaussian-process path's sparse pair features give the dense posterior: the same means,
+sds and (same random numbers) draws as with the dense features."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from taskaffinity.prediction import get_predictor
+from taskaffinity.prediction import _gp, get_predictor
 from taskaffinity.prediction._base import observations
-from taskaffinity.prediction._gp import _pairs, predict_blocks
-from taskaffinity.prediction._pairwise import _predict_pairs, pair_features
+from taskaffinity.prediction._gp import _pairs, pair_features, predict_blocks
 from taskaffinity.prediction._prediction import group_members
 from taskaffinity.testing import planted_table
 
@@ -34,12 +33,16 @@ def test_pair_features_equal_the_dense_ones() -> None:
         (("linear",), None, 3, 8),
     ],
 )
-def test_sparse_posterior_equals_the_dense_one(blocks, noise, n_seeds, n_extra) -> None:
+def test_sparse_posterior_equals_the_dense_one(
+    blocks, noise, n_seeds, n_extra, monkeypatch: pytest.MonkeyPatch
+) -> None:
     planted = planted_table(6, seed=3, third=0.2, noise=0.3, n_seeds=n_seeds, n_extra=n_extra)
     obs = observations(planted.measured)
     members = group_members(planted.tasks, planted.groups)
-    dense = predict_blocks(obs, members, blocks, 5, np.random.default_rng(7), noise=noise)
-    sparse = _predict_pairs(obs, members, blocks, 5, np.random.default_rng(7), noise)
+    sparse = predict_blocks(obs, members, blocks, 5, np.random.default_rng(7), noise=noise)
+    with monkeypatch.context() as m:  # the dense definition of the same features
+        m.setattr(_gp, "pair_features", lambda x: _pairs(np.asarray(x, float)))
+        dense = predict_blocks(obs, members, blocks, 5, np.random.default_rng(7), noise=noise)
     for a, b in zip(dense, sparse, strict=True):
         np.testing.assert_allclose(b, a, rtol=1e-9, atol=1e-9)
 
