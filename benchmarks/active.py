@@ -308,6 +308,13 @@ def main() -> None:
     (out_dir / f"{name}.md").write_text(markdown(results) + "\n")
 
 
+def _method_rows(res: dict) -> list[tuple[str, dict]]:
+    """The rows of one table's results that are methods' values per budget (the oracle
+    included), without the bookkeeping keys."""
+    skip = ("seconds", "budgets", "hoa_pairs_R")
+    return [(k, v) for k, v in res.items() if k not in skip and not k.endswith("settled_at")]
+
+
 def _shares(res: dict, budgets: list) -> list[str]:
     """Lines giving each method's value as a share of the oracle's, lowest and mean over
     the budgets B >= 2 (the targets' "at every budget"); empty without an oracle row."""
@@ -315,8 +322,8 @@ def _shares(res: dict, budgets: list) -> list[str]:
     if oracle is None:
         return []
     out = ["", "Share of the oracle's value over budgets B >= 2 (lowest / mean):", ""]
-    for key, val in res.items():
-        if key in ("seconds", "budgets", "hoa_pairs_R", "oracle") or key.endswith("settled_at"):
+    for key, val in _method_rows(res):
+        if key == "oracle":
             continue
         shares = []
         for b in budgets:
@@ -348,9 +355,7 @@ def markdown(results: dict) -> str:
             "| method | R | " + " | ".join(f"B = {b}" for b in show) + " |",
             "|---|---|" + "---|" * len(show),
         ]
-        for key, val in res.items():
-            if key in ("seconds", "budgets", "hoa_pairs_R") or key.endswith("settled_at"):
-                continue
+        for key, val in _method_rows(res):
             r_txt = (
                 key.rsplit("_R", 1)[1]
                 if "_R" in key
