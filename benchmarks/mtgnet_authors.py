@@ -60,6 +60,8 @@ import sys
 import tempfile
 import time
 import weakref
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -264,7 +266,8 @@ def _run_one(
     args: argparse.Namespace, table: str, seed: int, rounds: list[int], budgets: list[int]
 ) -> dict:
     """One subprocess of their code in their environment; its JSON result, kept in
-    ``args.cache`` (a rerun with the same settings reads it instead of training again)."""
+    ``args.cache`` (a rerun with the same settings reads it instead of training again), with
+    their printed output beside it (``.log``)."""
     settings = (table, seed, *rounds, args.layers, args.hidden, args.ensemble, args.dropout)
     cached = args.cache / ("_".join(map(str, settings)) + f"_b{max(budgets)}.json")
     if cached.is_file():
@@ -292,7 +295,9 @@ def _run_one(
             "--out", str(out),
         ]  # fmt: skip
         t0 = time.perf_counter()
-        proc = subprocess.run(cmd, capture_output=True, text=True)
+        log = cached.with_suffix(".log")  # their own prints ("cost N" per round): progress
+        with log.open("w") as out_log:
+            proc = subprocess.run(cmd, stdout=out_log, stderr=subprocess.PIPE, text=True)
         if proc.returncode != 0:
             raise SystemExit(f"their code failed ({table}, seed {seed}):\n{proc.stderr[-3000:]}")
         res = json.loads(out.read_text())
@@ -354,10 +359,15 @@ def driver(args: argparse.Namespace, stem: Path | None) -> None:
         row_of = {  # membership vector -> the table's group (its own task order)
             tuple(int(t in g) for t in r.val.tasks): g for g in r.val.groups
         }
-        for seed in range(args.seeds):
-            rs = big_rs
-            rounds = [R - n - 1 for R in rs]
-            run = _run_one(args, tname, seed, rounds, budgets)
+        rs = big_rs
+        rounds = [R - n - 1 for R in rs]
+        # each seed is a subprocess of their code; ``jobs`` of them at a time
+        seeds = range(args.seeds)
+        with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+            runs = list(
+                pool.map(partial(_run_one, args, tname, rounds=rounds, budgets=budgets), seeds)
+            )
+        for seed, run in enumerate(runs):
             for R, a in zip(rs, rounds, strict=True):
                 snap = run["snapshots"][str(a)]
                 table = _predicted_table(snap, r.val)
@@ -471,6 +481,9 @@ def main() -> None:
     ap.add_argument("--fixtures", type=Path, default=Path(fixtures))
     ap.add_argument("--tables", nargs="+", default=["taskonomy", "ETTm1", "mimic27"])
     ap.add_argument("--seeds", type=int, default=3)
+    ap.add_argument(
+        "--jobs", type=int, default=1, help="seeds run at once (one subprocess of theirs each)"
+    )
     ap.add_argument(
         "--cache",
         type=Path,
