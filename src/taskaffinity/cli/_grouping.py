@@ -348,7 +348,8 @@ def partition_cmd(
     lower_is_better: Lower = False,
 ) -> None:
     """Best partition of the tasks into disjoint measured networks (of a study folder:
-    chosen on its dev scores, judged on test with 95% intervals over seeds)."""
+    chosen on its dev scores, judged on test with 95% intervals over seeds; for a study
+    that ran an active plan, among its measured combinations only, which it says)."""
     from taskaffinity import tables
 
     try:
@@ -356,6 +357,16 @@ def partition_cmd(
         if val.is_dir():
             given = {"format": fmt, "test": test, "hoa": hoa, "members": members,
                      "names": names, "lower-is-better": lower_is_better}  # fmt: skip
+            if _has_active_plan(val):
+                from rich.console import Console
+
+                Console().print(
+                    "note: this study ran an active plan; partition chooses among its "
+                    "measured combinations only (select STUDY_DIR chooses among predicted "
+                    "ones too)",
+                    style="yellow",
+                    highlight=False,
+                )
             _study_choice(val, sorted(budget) if budget else [None], json_out, given,
                           kind="partition", n_groups=groups, max_groups=max_groups,
                           method=_current_name(method))  # fmt: skip

@@ -104,6 +104,19 @@ def test_select_equals_brute_force_over_measured_and_predicted(
         assert record["predictor"]["name"] == "pairwise"
 
 
+def test_partition_on_an_active_study_says_it_uses_measured_combinations_only(
+    study_dir: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "part.json"
+    res = CliRunner().invoke(app, ["partition", str(study_dir), "--json", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "measured combinations only" in " ".join(res.output.split())
+    stored = {tuple(r.tasks) for r in open_study(study_dir).complete}
+    for record in json.loads(out.read_text()):
+        for net in record["networks"]:
+            assert tuple(sorted(net["tasks"])) in stored
+
+
 def test_predictor_option_and_its_refusals(study_dir: Path, tmp_path: Path) -> None:
     out = tmp_path / "hoa.json"
     res = CliRunner().invoke(
