@@ -16,12 +16,11 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from taskaffinity._atomic import write_atomic
 from taskaffinity.errors import InputError
 from taskaffinity.tasks import Example, Task, TaskSuite
 
@@ -83,15 +82,7 @@ def write_snapshot(suite: TaskSuite, out_dir: str | Path) -> Path:
                 return path
         except (OSError, EOFError):
             pass  # damaged: written anew below
-    fd, tmp = tempfile.mkstemp(prefix=".tasks-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(gzip.compress(data, mtime=0))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return write_atomic(path, gzip.compress(data, mtime=0))
 
 
 def read_snapshot(out_dir: str | Path) -> SuiteSnapshot | None:
