@@ -89,6 +89,14 @@ def parse_args(
     return parser.parse_args(argv), result_stem(benchmark, path)
 
 
+def result_place(stem: Path | None, benchmark: str, name: str) -> tuple[str, Path]:
+    """The result files' name (no suffix) and folder: the config's (``stem``, from
+    :func:`parse_args`) when one was given, else ``name`` in ``results/<benchmark>/``."""
+    if stem is not None:
+        return stem.name, stem.parent
+    return name, RESULTS / benchmark
+
+
 def command_line() -> str:
     """The command as typed, for the result files' header."""
     return "python " + " ".join(sys.argv)

@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from _bench_config import parse_args
+from _bench_config import parse_args, result_place
 
 from taskaffinity.errors import InputError
 from taskaffinity.grouping import greedy_select, select_networks
@@ -241,9 +241,7 @@ def main() -> None:
     if not args.fixtures.is_dir():
         raise SystemExit(f"fixtures not found: {args.fixtures}")
     name = args.name or f"replay_{args.predictor}_{args.rule}" + ("_quick" if args.quick else "")
-    out_dir = ROOT / "benchmarks" / "results" / "active"
-    if stem is not None:  # --config benchmarks/configs/active/NAME.yaml names the results
-        name, out_dir = stem.name, stem.parent
+    name, out_dir = result_place(stem, "active", name)  # a --config names the results
     out_dir.mkdir(parents=True, exist_ok=True)
     results: dict = {
         "command": "python benchmarks/active.py "

@@ -44,7 +44,7 @@ import warnings
 from pathlib import Path
 
 import numpy as np
-from _bench_config import parse_args
+from _bench_config import parse_args, result_place
 from scipy.stats import spearmanr
 
 from taskaffinity.errors import InputError
@@ -220,9 +220,7 @@ def main() -> None:
     ap.add_argument("--name", default="en_many", help="result file stem without --config")
     args, stem = parse_args(ap, "active_many")
     warnings.filterwarnings("ignore", "Mean of empty slice", RuntimeWarning)
-    name, out_dir = args.name, ROOT / "benchmarks" / "results" / "active_many"
-    if stem is not None:
-        name, out_dir = stem.name, stem.parent
+    name, out_dir = result_place(stem, "active_many", args.name)
     if not args.grid.is_file():
         raise SystemExit(f"grid not found: {args.grid} (the en_many grid study's seeds.csv)")
     t0 = time.perf_counter()

@@ -359,8 +359,7 @@ def driver(args: argparse.Namespace, stem: Path | None) -> None:
         row_of = {  # membership vector -> the table's group (its own task order)
             tuple(int(t in g) for t in r.val.tasks): g for g in r.val.groups
         }
-        rs = big_rs
-        rounds = [R - n - 1 for R in rs]
+        rounds = [R - n - 1 for R in big_rs]
         # each seed is a subprocess of their code; ``jobs`` of them at a time
         seeds = range(args.seeds)
         with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
@@ -368,7 +367,7 @@ def driver(args: argparse.Namespace, stem: Path | None) -> None:
                 pool.map(partial(_run_one, args, tname, rounds=rounds, budgets=budgets), seeds)
             )
         for seed, run in enumerate(runs):
-            for R, a in zip(rs, rounds, strict=True):
+            for R, a in zip(big_rs, rounds, strict=True):
                 snap = run["snapshots"][str(a)]
                 table = _predicted_table(snap, r.val)
                 mask = np.array(snap["mask"])

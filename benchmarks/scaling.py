@@ -51,7 +51,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from _bench_config import command_line, parse_args
+from _bench_config import command_line, parse_args, result_place
 from _synthetic import planted_many
 from active_many import load_grid, value
 
@@ -281,9 +281,7 @@ def main() -> None:
     ap.add_argument("--name", default="scaling", help="result file stem without --config")
     args, stem = parse_args(ap, "scaling")
     warnings.filterwarnings("ignore", "Mean of empty slice", RuntimeWarning)
-    name, out_dir = args.name, ROOT / "benchmarks" / "results" / "scaling"
-    if stem is not None:
-        name, out_dir = stem.name, stem.parent
+    name, out_dir = result_place(stem, "scaling", args.name)
     t0 = time.perf_counter()
     res: dict = {
         "command": command_line(),
